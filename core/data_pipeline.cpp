@@ -1,0 +1,104 @@
+#include "data_pipeline.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <optbench/params.h>
+
+#include <algorithm>
+
+namespace optbench::core {
+
+torch::Generator make_generator(std::uint64_t seed) { return at::detail::createCPUGenerator(seed); }
+
+DataSplits make_splits(const Dataset& dataset, double validation_fraction, std::int64_t max_samples) {
+  const auto names = dataset.splits();
+  auto has = [&](const std::string& s) { return std::find(names.begin(), names.end(), s) != names.end(); };
+  if (!has("train")) throw std::runtime_error("dataset has no 'train' split");
+  auto all = [&](const std::string& s) { return SplitView{s, torch::arange(dataset.size(s), torch::kInt64)}; };
+  DataSplits out;
+  if (has("validation")) {
+    out.train = all("train");
+    out.validation = all("validation");
+    out.description = "validation: the dataset's own validation split";
+  } else {
+    const std::int64_t n = dataset.size("train");
+    const auto n_val = static_cast<std::int64_t>(validation_fraction * n);
+    if (n_val < 1 || n_val >= n)
+      throw std::runtime_error("validation_fraction " + std::to_string(validation_fraction) +
+                               " leaves no validation or no training samples out of " + std::to_string(n));
+    // Seed 0 on purpose: every optimizer and seed sees the same held-out samples.
+    auto generator = make_generator(0);
+    auto perm = torch::randperm(n, generator, torch::kInt64);
+    out.validation = {"train", perm.slice(0, 0, n_val)};
+    out.train = {"train", perm.slice(0, n_val)};
+    out.description = "validation: " + std::to_string(n_val) + " samples held out of 'train' (fraction " +
+                      optbench::format_number(validation_fraction) + ", fixed permutation)";
+  }
+  if (has("test")) out.test = all("test");
+  if (max_samples > 0) {
+    for (SplitView* v : {&out.train, &out.validation, &out.test})
+      if (v->size() > max_samples) v->indices = v->indices.slice(0, 0, max_samples);
+    out.description += "; every split capped at " + std::to_string(max_samples) + " samples";
+  }
+  out.description = "train " + std::to_string(out.train.size()) + ", validation " +
+                    std::to_string(out.validation.size()) + ", test " + std::to_string(out.test.size()) +
+                    " samples; " + out.description;
+  return out;
+}
+
+BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitView& view,
+                         std::int64_t batch_size, bool training, std::uint64_t seed, std::int64_t workers,
+                         torch::Device device)
+    : dataset_(dataset),
+      task_(task),
+      view_(view),
+      batch_size_(batch_size),
+      batches_((view.size() + batch_size - 1) / batch_size),
+      training_(training),
+      seed_(seed),
+      workers_(workers),
+      device_(device) {
+  if (training) {
+    auto generator = make_generator(seed);
+    order_ = view_.indices.index_select(0, torch::randperm(view_.size(), generator, torch::kInt64));
+  } else {
+    order_ = view_.indices;
+  }
+}
+
+BatchStream::~BatchStream() {
+  for (auto& f : pending_)
+    if (f.valid()) f.wait();
+}
+
+Batch BatchStream::make(std::int64_t b) const {
+  const std::int64_t begin = b * batch_size_;
+  const std::int64_t end = std::min(begin + batch_size_, view_.size());
+  Batch batch = dataset_.batch(view_.split, order_.slice(0, begin, end)).to(device_);
+  auto generator = make_generator(seed_ * 1000003ULL + static_cast<std::uint64_t>(b) + 1);
+  torch::NoGradGuard no_grad;
+  task_.prepare(batch, training_, generator);
+  return batch;
+}
+
+void BatchStream::fill() {
+  while (next_to_start_ < batches_ && static_cast<std::int64_t>(pending_.size()) < workers_) {
+    const std::int64_t b = next_to_start_++;
+    pending_.push_back(std::async(std::launch::async, [this, b] { return make(b); }));
+  }
+}
+
+bool BatchStream::next(Batch& batch) {
+  if (next_to_return_ >= batches_) return false;
+  if (workers_ <= 0) {
+    batch = make(next_to_return_++);
+    return true;
+  }
+  fill();
+  batch = pending_.front().get();
+  pending_.pop_front();
+  ++next_to_return_;
+  fill();
+  return true;
+}
+
+}  // namespace optbench::core

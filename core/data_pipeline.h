@@ -1,0 +1,57 @@
+// Splits (train/validation/test index sets over a dataset) and a batch stream
+// that prepares upcoming batches on worker threads while the model trains.
+#pragma once
+
+#include <optbench/task.h>
+
+#include <deque>
+#include <future>
+
+namespace optbench::core {
+
+struct SplitView {
+  std::string split;      // the dataset's split the indices point into
+  torch::Tensor indices;  // int64, CPU
+  std::int64_t size() const { return indices.defined() ? indices.size(0) : 0; }
+};
+
+struct DataSplits {
+  SplitView train, validation, test;
+  std::string description;  // for details.txt
+};
+
+// Uses the dataset's own "validation" split when it has one, otherwise holds out
+// `validation_fraction` of "train" (a fixed permutation, the same for every run).
+// `max_samples` > 0 caps every split.
+DataSplits make_splits(const Dataset& dataset, double validation_fraction, std::int64_t max_samples);
+
+torch::Generator make_generator(std::uint64_t seed);
+
+class BatchStream {
+ public:
+  // Shuffles with `seed` when `training`; batch b gets its own generator seeded from
+  // (seed, b), so results do not depend on the number of workers.
+  BatchStream(const Dataset& dataset, const Task& task, const SplitView& view, std::int64_t batch_size,
+              bool training, std::uint64_t seed, std::int64_t workers, torch::Device device);
+  ~BatchStream();
+  std::int64_t batches() const { return batches_; }
+  // False at the end of the split.
+  bool next(Batch& batch);
+
+ private:
+  Batch make(std::int64_t b) const;
+  void fill();
+
+  const Dataset& dataset_;
+  const Task& task_;
+  SplitView view_;
+  torch::Tensor order_;
+  std::int64_t batch_size_, batches_, next_to_start_ = 0, next_to_return_ = 0;
+  bool training_;
+  std::uint64_t seed_;
+  std::int64_t workers_;
+  torch::Device device_;
+  std::deque<std::future<Batch>> pending_;
+};
+
+}  // namespace optbench::core

@@ -1,0 +1,310 @@
+#include "experiment.h"
+
+#include <filesystem>
+
+#include "toml_params.h"
+
+namespace optbench::core {
+
+namespace {
+
+ParamSpec spec(const std::string& name, Value default_value, const std::string& doc,
+               Bounds bounds = any_value, std::vector<std::string> choices = {}) {
+  ParamSpec s;
+  s.name = name;
+  s.type = type_of(default_value);
+  s.default_value = std::move(default_value);
+  s.doc = doc;
+  s.bounds = bounds;
+  s.choices = std::move(choices);
+  return s;
+}
+
+Schema make_training_schema() {
+  Schema s;
+  s.add(spec("epochs", std::int64_t{10}, "training epochs", at_least_one));
+  s.add(spec("batch_size", std::int64_t{128}, "training batch size", at_least_one));
+  s.add(spec("eval_batch_size", std::int64_t{512}, "batch size for validation and test", at_least_one));
+  s.add(spec("seeds", std::vector<std::int64_t>{42}, "one run per seed and optimizer", non_negative));
+  s.add(spec("threads", std::int64_t{0}, "intra-op threads; 0 = one per core", non_negative));
+  s.add(spec("device", std::string("cpu"), "cpu, or cuda when LibTorch was built with it", any_value,
+             {"cpu", "cuda"}));
+  s.add(spec("num_workers", std::int64_t{2}, "threads preparing batches ahead of the training step",
+             non_negative));
+  s.add(spec("log_every_steps", std::int64_t{50}, "metrics.jsonl gets a training line every N steps",
+             at_least_one));
+  s.add(spec("scheduler", std::string("none"), "learning-rate schedule (default: the task's)",
+             any_value, {"cosine", "plateau", "none"}));
+  s.add(spec("warmup_epochs", 0.0, "linear warm-up length in epochs (default: the task's)",
+             non_negative));
+  s.add(spec("early_stopping_patience", std::int64_t{0},
+             "epochs without validation improvement before stopping; <= 0 disables (default: the task's)"));
+  s.add(spec("max_grad_norm", 0.0, "clip the global gradient norm; 0 disables (default: the task's)",
+             non_negative));
+  s.add(spec("label_smoothing", 0.0, "label smoothing (default: the task's)", unit_right_open));
+  s.add(spec("exclude_from_weight_decay", std::vector<std::string>{},
+             "no weight decay for these parameters: \"bias\", \"norm\" (normalisation layers), "
+             "or any substring of a parameter name"));
+  return s;
+}
+
+Schema make_dataset_host_schema() {
+  Schema s;
+  s.add(spec("max_samples", std::int64_t{0}, "cap on the samples of every split; 0 = all", non_negative));
+  s.add(spec("validation_fraction", 0.1,
+             "share of the training split held out for validation when the dataset ships none",
+             unit_right_open));
+  return s;
+}
+
+const std::set<std::string> kTopLevelKeys = {"name", "output_dir", "optimizers", "task", "dataset",
+                                             "model", "training", "optimizer", "lr_overrides"};
+
+// Collects every problem so that one `validate` shows them all.
+class Problems {
+ public:
+  template <class F>
+  void check(F&& f) {
+    try {
+      f();
+    } catch (const ConfigError& e) {
+      messages_.push_back(e.what());
+    }
+  }
+  void add(const SourceLocation& where, const std::string& message) {
+    messages_.push_back(ConfigError(where, message).what());
+  }
+  void throw_if_any() const {
+    if (messages_.empty()) return;
+    std::string all;
+    for (const auto& m : messages_) all += (all.empty() ? "" : "\n") + m;
+    throw std::runtime_error(all);
+  }
+
+ private:
+  std::vector<std::string> messages_;
+};
+
+const toml::table* sub_table(const toml::table& root, const std::string& key, const std::string& file) {
+  const toml::node* node = root.get(key);
+  if (!node) return nullptr;
+  if (!node->is_table())
+    throw ConfigError(location_of(*node, file),
+                      "'" + key + "' must be a table ([" + key + "]), got " + toml_type_name(*node));
+  return node->as_table();
+}
+
+std::vector<std::string> names_of(const Catalog& catalog, Kind kind) {
+  auto names = catalog.names(kind);
+  return names;
+}
+
+// [task], [dataset], [model]: `name` picks the component, the other keys are its parameters.
+Selection select_component(const toml::table& root, const std::string& key, Kind kind,
+                           const Catalog& catalog, const std::string& file,
+                           std::set<std::string> host_keys) {
+  const toml::table* table = sub_table(root, key, file);
+  const SourceLocation where = table ? location_of(*table, file) : SourceLocation{file, 0, 0};
+  if (!table) throw ConfigError(where, "missing table [" + key + "] (with at least name = \"...\")");
+  const toml::node* name_node = table->get("name");
+  if (!name_node || !name_node->is_string())
+    throw ConfigError(name_node ? location_of(*name_node, file) : where,
+                      "[" + key + "] name must be a string naming a " + kind_name(kind) +
+                          " (available: " + join(names_of(catalog, kind)) + ")");
+  Selection selection;
+  selection.name = *name_node->value<std::string>();
+  const CatalogEntry* entry = catalog.find(kind, selection.name);
+  if (!entry)
+    throw ConfigError(location_of(*name_node, file),
+                      "unknown " + std::string(kind_name(kind)) + " '" + selection.name + "'" +
+                          did_you_mean(selection.name, names_of(catalog, kind)) +
+                          " (available: " + join(names_of(catalog, kind)) + ")");
+  host_keys.insert("name");
+  ResolveOptions options{file, "[" + key + "]", where, host_keys, true};
+  selection.params = resolve_params(table, *entry->schema, options);
+  return selection;
+}
+
+std::vector<std::string> optimizer_names(const toml::table& root, const Catalog& catalog,
+                                         const std::string& file) {
+  const toml::node* node = root.get("optimizers");
+  const auto available = catalog.names(Kind::kOptimizer);
+  if (!node)
+    throw ConfigError({file, 0, 0}, "missing key 'optimizers': a list of optimizer names or \"all\" "
+                                    "(available: " + join(available) + ")");
+  if (auto all = node->value<std::string>()) {
+    if (*all == "all") return available;
+    throw ConfigError(location_of(*node, file),
+                      "optimizers must be an array of names or \"all\", got \"" + *all + "\"");
+  }
+  const toml::array* array = node->as_array();
+  if (!array || array->empty())
+    throw ConfigError(location_of(*node, file),
+                      "optimizers must be a non-empty array of names or \"all\"");
+  std::vector<std::string> names;
+  for (const auto& element : *array) {
+    auto name = element.value<std::string>();
+    if (!name) throw ConfigError(location_of(element, file), "optimizers: expected names (strings)");
+    if (!catalog.find(Kind::kOptimizer, *name))
+      throw ConfigError(location_of(element, file), "unknown optimizer '" + *name + "'" +
+                                                        did_you_mean(*name, available) +
+                                                        " (available: " + join(available) + ")");
+    if (std::find(names.begin(), names.end(), *name) != names.end())
+      throw ConfigError(location_of(element, file), "optimizer '" + *name + "' is listed twice");
+    names.push_back(*name);
+  }
+  return names;
+}
+
+void apply_overrides(toml::table& root, const Overrides& o) {
+  auto table = [&](const char* key) -> toml::table& {
+    if (!root.contains(key) || !root[key].is_table()) root.insert_or_assign(key, toml::table{});
+    return *root[key].as_table();
+  };
+  auto int_array = [](const std::vector<std::int64_t>& v) {
+    toml::array a;
+    for (auto x : v) a.push_back(x);
+    return a;
+  };
+  if (o.epochs) table("training").insert_or_assign("epochs", *o.epochs);
+  if (o.batch_size) table("training").insert_or_assign("batch_size", *o.batch_size);
+  if (o.threads) table("training").insert_or_assign("threads", *o.threads);
+  if (o.device) table("training").insert_or_assign("device", *o.device);
+  if (o.seeds) table("training").insert_or_assign("seeds", int_array(*o.seeds));
+  if (o.max_samples) table("dataset").insert_or_assign("max_samples", *o.max_samples);
+  if (o.output_dir) root.insert_or_assign("output_dir", *o.output_dir);
+  if (o.optimizers) {
+    toml::array a;
+    for (const auto& name : *o.optimizers) a.push_back(name);
+    root.insert_or_assign("optimizers", a);
+  }
+}
+
+}  // namespace
+
+const Schema& training_schema() {
+  static const Schema schema = make_training_schema();
+  return schema;
+}
+
+Experiment load_experiment(const std::string& path, const Catalog& catalog, const Overrides& overrides) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& begin = e.source().begin;
+    throw ConfigError({path, static_cast<int>(begin.line), static_cast<int>(begin.column)},
+                      "invalid TOML: " + std::string(e.description()));
+  }
+  apply_overrides(root, overrides);
+
+  Experiment ex;
+  ex.file = path;
+  Problems problems;
+  std::vector<std::string> top(kTopLevelKeys.begin(), kTopLevelKeys.end());
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (!kTopLevelKeys.count(k))
+      problems.add(location_of(key, path), "unknown top-level key '" + k + "'" + did_you_mean(k, top) +
+                                               " (accepted: " + join(top) + ")");
+  }
+  ex.name = std::filesystem::path(path).stem().string();
+  ex.output_dir = "results";
+  problems.check([&] {
+    for (const char* key : {"name", "output_dir"}) {
+      if (const toml::node* node = root.get(key)) {
+        auto s = node->value<std::string>();
+        if (!node->is_string() || s->empty())
+          throw ConfigError(location_of(*node, path), std::string("'") + key + "' must be a non-empty string");
+        (std::string(key) == "name" ? ex.name : ex.output_dir) = *s;
+      }
+    }
+  });
+
+  problems.check([&] { ex.task = select_component(root, "task", Kind::kTask, catalog, path, {}); });
+  problems.check([&] {
+    const Schema& host = make_dataset_host_schema();
+    std::set<std::string> host_keys;
+    for (const auto& n : host.names()) host_keys.insert(n);
+    ex.dataset = select_component(root, "dataset", Kind::kDataset, catalog, path, host_keys);
+    // The host's own dataset keys, validated with the same machinery.
+    const toml::table* table = sub_table(root, "dataset", path);
+    toml::table host_only;
+    for (const auto& [key, node] : *table)
+      if (host_keys.count(std::string(key.str()))) host_only.insert(key, node);
+    ResolveOptions options{path, "[dataset]", location_of(*table, path), {}, true};
+    Params p = resolve_params(&host_only, host, options);
+    ex.max_samples = p.get<std::int64_t>("max_samples");
+    ex.validation_fraction = p.get<double>("validation_fraction");
+  });
+  problems.check([&] { ex.model = select_component(root, "model", Kind::kModel, catalog, path, {}); });
+
+  problems.check([&] {
+    const toml::table* table = sub_table(root, "training", path);
+    ResolveOptions options{path, "[training]", table ? location_of(*table, path) : SourceLocation{path}, {}, true};
+    Params p = resolve_params(table, training_schema(), options);
+    auto& t = ex.training;
+    t.epochs = p.get<std::int64_t>("epochs");
+    t.batch_size = p.get<std::int64_t>("batch_size");
+    t.eval_batch_size = p.get<std::int64_t>("eval_batch_size");
+    t.seeds = p.get<std::vector<std::int64_t>>("seeds");
+    if (t.seeds.empty())
+      throw ConfigError(location_of(*table->get("seeds"), path), "[training] seeds must not be empty");
+    t.threads = p.get<std::int64_t>("threads");
+    t.device = p.get<std::string>("device");
+    t.num_workers = p.get<std::int64_t>("num_workers");
+    t.log_every_steps = p.get<std::int64_t>("log_every_steps");
+    t.exclude_from_weight_decay = p.get<std::vector<std::string>>("exclude_from_weight_decay");
+    auto given = [&](const char* key) { return table && table->contains(key); };
+    if (given("scheduler")) ex.policy.scheduler = p.get<std::string>("scheduler");
+    if (given("warmup_epochs")) ex.policy.warmup_epochs = p.get<double>("warmup_epochs");
+    if (given("early_stopping_patience"))
+      ex.policy.early_stopping_patience = p.get<std::int64_t>("early_stopping_patience");
+    if (given("max_grad_norm")) ex.policy.max_grad_norm = p.get<double>("max_grad_norm");
+    if (given("label_smoothing")) ex.policy.label_smoothing = p.get<double>("label_smoothing");
+  });
+
+  problems.check([&] {
+    const std::vector<std::string> names = optimizer_names(root, catalog, path);
+    const toml::table* tables = sub_table(root, "optimizer", path);
+    const toml::table* lrs = sub_table(root, "lr_overrides", path);
+    // Every [optimizer.X] and lr_overrides.X must name a listed optimizer.
+    for (const toml::table* t : {tables, lrs}) {
+      if (!t) continue;
+      const std::string section = t == tables ? "[optimizer." : "[lr_overrides] ";
+      for (const auto& [key, node] : *t) {
+        const std::string k(key.str());
+        if (std::find(names.begin(), names.end(), k) == names.end())
+          throw ConfigError(location_of(key, path),
+                            section + k + (t == tables ? "]" : "") + " names an optimizer that is not in "
+                            "'optimizers'" + did_you_mean(k, names) + " (listed: " + join(names) + ")");
+      }
+    }
+    for (const auto& name : names) {
+      const CatalogEntry* entry = catalog.find(Kind::kOptimizer, name);
+      const std::string section = "[optimizer." + name + "]";
+      const toml::table* table = nullptr;
+      if (tables && tables->get(name)) {
+        table = tables->get(name)->as_table();
+        if (!table)
+          throw ConfigError(location_of(*tables->get(name), path), section + " must be a table");
+      }
+      toml::table merged = table ? *table : toml::table{};
+      if (lrs && lrs->get(name)) {
+        if (merged.contains("lr"))
+          throw ConfigError(location_of(*lrs->get(name), path),
+                            "lr of '" + name + "' is set both in [lr_overrides] and in " + section +
+                                "; keep one");
+        merged.insert("lr", *lrs->get(name));
+      }
+      SourceLocation where = table ? location_of(*table, path) : SourceLocation{path, 0, 0};
+      ResolveOptions options{path, section, where, {}, true};
+      ex.optimizers.push_back({name, resolve_params(&merged, *entry->schema, options)});
+    }
+  });
+
+  problems.throw_if_any();
+  return ex;
+}
+
+}  // namespace optbench::core

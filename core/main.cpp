@@ -1,0 +1,268 @@
+// optbench-host: loads plugins and runs experiments. See README.md.
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include <optbench/plugin_info.h>
+
+#include "diagnostics.h"
+#include "experiment.h"
+#include "experiment_runner.h"
+#include "plugin_registry.h"
+#include "plugin_search.h"
+#include "replay.h"
+#include "trainer.h"
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using namespace optbench;
+using namespace optbench::core;
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: optbench-host COMMAND [options]
+
+commands:
+  run FILE.toml          train every (optimizer, seed) run of an experiment
+  validate FILE.toml     check an experiment as `run` would, without training
+  plugins                list plugins found, where, versions, and what was refused
+  describe KIND NAME     parameters of a component (KIND: dataset, model, task, optimizer;
+                         `describe training` shows the [training] table)
+  replay FILE.json...    replay golden optimizer trajectories and compare step by step
+
+`optbench-host COMMAND --help` shows the options of a command.
+)";
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+po::options_description plugin_options() {
+  po::options_description o("plugin options");
+  o.add_options()
+      ("plugin-dir", po::value<std::vector<std::string>>()->composing(),
+       "search this directory for plugins (repeatable; before OPTBENCH_PLUGIN_PATH, the host config and the default)")
+      ("config", po::value<std::string>()->default_value(""),
+       "host config file with [plugins] enabled/disabled (default: $OPTBENCH_HOST_CONFIG or ~/.config/optbench/host.toml)")
+      ("help,h", "show this help");
+  return o;
+}
+
+po::options_description override_options() {
+  po::options_description o("overrides of the experiment file");
+  o.add_options()
+      ("epochs", po::value<std::int64_t>(), "[training] epochs")
+      ("optimizers", po::value<std::string>(), "comma-separated optimizer names, or all")
+      ("seeds", po::value<std::string>(), "comma-separated seeds")
+      ("max-samples", po::value<std::int64_t>(), "[dataset] max_samples")
+      ("batch-size", po::value<std::int64_t>(), "[training] batch_size")
+      ("threads", po::value<std::int64_t>(), "[training] threads (0 = one per core)")
+      ("device", po::value<std::string>(), "[training] device")
+      ("output-dir", po::value<std::string>(), "output_dir");
+  return o;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const std::size_t end = std::min(s.find(',', start), s.size());
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+Overrides overrides_from(const po::variables_map& vm) {
+  Overrides o;
+  if (vm.count("epochs")) o.epochs = vm["epochs"].as<std::int64_t>();
+  if (vm.count("max-samples")) o.max_samples = vm["max-samples"].as<std::int64_t>();
+  if (vm.count("batch-size")) o.batch_size = vm["batch-size"].as<std::int64_t>();
+  if (vm.count("threads")) o.threads = vm["threads"].as<std::int64_t>();
+  if (vm.count("device")) o.device = vm["device"].as<std::string>();
+  if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
+  if (vm.count("optimizers")) {
+    const std::string v = vm["optimizers"].as<std::string>();
+    if (v != "all") o.optimizers = split_commas(v);
+    else o.optimizers = std::vector<std::string>{};  // empty list: every optimizer
+  }
+  if (vm.count("seeds")) {
+    std::vector<std::int64_t> seeds;
+    for (const auto& s : split_commas(vm["seeds"].as<std::string>())) {
+      try {
+        std::size_t used = 0;
+        seeds.push_back(std::stoll(s, &used));
+        if (used != s.size()) throw std::invalid_argument(s);
+      } catch (const std::exception&) {
+        throw UsageError("--seeds: '" + s + "' is not an integer");
+      }
+    }
+    o.seeds = seeds;
+  }
+  return o;
+}
+
+PluginRegistry load_plugins(const po::variables_map& vm, bool quiet_refusals = false) {
+  std::vector<std::string> dirs;
+  if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
+  const fs::path exe_dir = boost::dll::program_location().parent_path();
+  PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+  PluginRegistry registry;
+  for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
+  if (!quiet_refusals)
+    for (const auto& r : registry.refusals()) spdlog::warn("plugin refused: {}: {}", r.path, r.reason);
+  return registry;
+}
+
+int cmd_plugins(const po::variables_map& vm) {
+  std::vector<std::string> dirs;
+  if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
+  const fs::path exe_dir = boost::dll::program_location().parent_path();
+  PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+  PluginRegistry registry;
+  for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
+  std::printf("search path:\n");
+  for (const auto& d : search.directories) std::printf("  %s  (%s)\n", d.path.c_str(), d.origin.c_str());
+  for (const auto& d : search.disabled) std::printf("  disabled: %s\n", d.c_str());
+  std::printf("host: SDK ABI %u, LibTorch %s\n", OPTBENCH_SDK_ABI_VERSION, TORCH_VERSION);
+  std::printf("loaded (%zu):\n", registry.plugins().size());
+  for (const auto& p : registry.plugins()) {
+    std::printf("  %s %s  %s  (LibTorch %s)\n", p.name.c_str(), p.version.c_str(), p.path.c_str(),
+                p.torch_version.c_str());
+    for (const auto& c : p.components) std::printf("    %s\n", c.c_str());
+  }
+  std::printf("refused (%zu):\n", registry.refusals().size());
+  for (const auto& r : registry.refusals()) std::printf("  %s: %s\n", r.path.c_str(), r.reason.c_str());
+  return 0;
+}
+
+void print_schema(const Schema& schema) {
+  std::printf("parameters:\n");
+  for (const auto& s : schema.specs()) {
+    std::string type = type_name(s.type);
+    if (s.length) type += " of length " + std::to_string(*s.length);
+    std::string line = "  " + s.name + " (" + type + ")";
+    if (s.default_value) line += " = " + to_string(*s.default_value);
+    else line += ", required";
+    if (s.suite_default) line += "; training runs default to " + to_string(*s.suite_default);
+    std::printf("%s\n      %s", line.c_str(), s.doc.c_str());
+    if (!s.bounds.unbounded()) std::printf("; range %s", s.bounds.describe().c_str());
+    if (!s.choices.empty()) std::printf("; one of: %s", join(s.choices).c_str());
+    std::printf("\n");
+  }
+}
+
+int cmd_describe(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() == 1 && args[0] == "training") {
+    std::printf("[training] table of an experiment file (host)\n");
+    print_schema(training_schema());
+    return 0;
+  }
+  if (args.size() != 2) throw UsageError("describe needs KIND NAME (or `describe training`)");
+  const std::vector<std::string> kinds = {"dataset", "model", "task", "optimizer"};
+  auto it = std::find(kinds.begin(), kinds.end(), args[0]);
+  if (it == kinds.end())
+    throw UsageError("unknown kind '" + args[0] + "'" + did_you_mean(args[0], kinds) +
+                     " (accepted: " + join(kinds) + ", training)");
+  const Kind kind = static_cast<Kind>(it - kinds.begin());
+  PluginRegistry registry = load_plugins(vm);
+  const CatalogEntry* e = registry.find(kind, args[1]);
+  if (!e)
+    throw std::runtime_error("no " + args[0] + " named '" + args[1] + "'" + did_you_mean(args[1], registry.names(kind)) +
+                             " (available: " + join(registry.names(kind)) + ")");
+  std::printf("%s %s: %s\nplugin %s %s (%s)\n", args[0].c_str(), e->name.c_str(), e->description.c_str(),
+              e->plugin.c_str(), e->plugin_version.c_str(), e->path.c_str());
+  print_schema(*e->schema);
+  return 0;
+}
+
+int cmd_experiment(const std::string& command, const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError(command + " needs exactly one experiment file");
+  PluginRegistry registry = load_plugins(vm);
+  Overrides overrides = overrides_from(vm);
+  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry.names(Kind::kOptimizer);
+  const Experiment ex = load_experiment(args[0], registry, overrides);
+  if (command == "validate") {
+    const Assembly a = assemble(ex, registry);
+    std::printf("%s: valid. %zu optimizer(s) x %zu seed(s) = %zu runs; data: %s\n", args[0].c_str(),
+                ex.optimizers.size(), ex.training.seeds.size(), ex.optimizers.size() * ex.training.seeds.size(),
+                a.splits.description.c_str());
+    return 0;
+  }
+  const int not_completed = run_experiment(ex, registry);
+  if (not_completed) spdlog::error("{} run(s) did not complete", not_completed);
+  return not_completed ? 1 : 0;
+}
+
+int cmd_replay(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.empty()) throw UsageError("replay needs at least one golden JSON file");
+  torch::set_num_threads(1);  // as the references were generated
+  PluginRegistry registry = load_plugins(vm);
+  int failures = 0;
+  for (const auto& file : args) failures += replay_golden(file, registry);
+  return failures ? 1 : 0;
+}
+
+int dispatch(int argc, char** argv) {
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+      std::string(argv[1]) == "help") {
+    std::fputs(kUsage, argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> commands = {"run", "validate", "plugins", "describe", "replay"};
+  if (std::find(commands.begin(), commands.end(), command) == commands.end())
+    throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
+                     " (accepted: " + join(commands) + ")");
+
+  po::options_description options(command + " options");
+  options.add(plugin_options());
+  if (command == "run" || command == "validate") options.add(override_options());
+  po::options_description hidden;
+  hidden.add_options()("args", po::value<std::vector<std::string>>()->composing(), "arguments");
+  po::options_description all;
+  all.add(options).add(hidden);
+  po::positional_options_description positional;
+  positional.add("args", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc - 1, argv + 1).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError(std::string(e.what()));
+  }
+  std::vector<std::string> args;
+  if (vm.count("args")) args = vm["args"].as<std::vector<std::string>>();
+  if (!args.empty() && args[0] == command) args.erase(args.begin());  // argv[1] itself
+  if (vm.count("help")) {
+    std::cout << "usage: optbench-host " << command
+              << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
+                  command == "plugins" ? "" : " FILE.toml")
+              << " [options]\n\n" << options << "\n";
+    return 0;
+  }
+  if (command == "plugins") return cmd_plugins(vm);
+  if (command == "describe") return cmd_describe(vm, args);
+  if (command == "replay") return cmd_replay(vm, args);
+  return cmd_experiment(command, vm, args);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+  try {
+    return dispatch(argc, argv);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "optbench-host: %s\n(see optbench-host --help)\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "optbench-host: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,373 @@
+#include "trainer.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+#include <thread>
+
+#include "atomic_file.h"
+#include "lr_schedule.h"
+#include "progress.h"
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace optbench::core {
+
+json to_json(const Value& v) {
+  return std::visit([](const auto& x) { return json(x); }, v);
+}
+
+json to_json(const Params& p) {
+  json out = json::object();
+  for (const auto& [name, v] : p.values()) out[name] = to_json(v);
+  return out;
+}
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+bool module_is_norm(const torch::nn::Module& m) {
+  return m.name().find("Norm") != std::string::npos;  // BatchNorm2dImpl, LayerNormImpl, GroupNormImpl...
+}
+
+bool excluded(const std::string& name, bool in_norm_module, const std::vector<std::string>& patterns) {
+  for (const auto& p : patterns) {
+    if (p == "norm" && in_norm_module) return true;
+    if (p == "bias" && name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0) return true;
+    if (p != "norm" && p != "bias" && name.find(p) != std::string::npos) return true;
+  }
+  return false;
+}
+
+void save_module(torch::nn::Module& model, const fs::path& path) {
+  write_atomically(path, [&](const fs::path& tmp) {
+    torch::serialize::OutputArchive archive;
+    model.save(archive);
+    archive.save_to(tmp.string());
+  });
+}
+
+void load_module(torch::nn::Module& model, const fs::path& path, const torch::Device& device) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path.string(), device);
+  model.load(archive);
+}
+
+std::string metrics_text(const std::map<std::string, double>& m) {
+  std::string out;
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k + " " + format_number(v);
+  return out;
+}
+
+bool better(double candidate, double best, bool higher) {
+  if (!std::isfinite(candidate)) return false;
+  if (!std::isfinite(best)) return true;
+  return higher ? candidate > best : candidate < best;
+}
+
+std::map<std::string, double> evaluate(Model& model, const Assembly& a, const SplitView& view) {
+  model.eval();
+  torch::NoGradGuard no_grad;
+  const auto& t = a.experiment->training;
+  BatchStream stream(*a.dataset, *a.task, view, t.eval_batch_size, /*training=*/false, 0, t.num_workers,
+                     a.device);
+  auto accumulator = a.task->metrics();
+  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
+  Batch batch;
+  while (stream.next(batch)) {
+    Outputs outputs = model.forward(batch);
+    loss_sum += a.task->loss(outputs, batch, a.policy).to(torch::kFloat64) * batch.size;
+    accumulator->update(outputs, batch);
+  }
+  auto metrics = accumulator->compute();
+  metrics["loss"] = view.size() ? loss_sum.item<double>() / view.size() : std::nan("");
+  return metrics;
+}
+
+std::string policy_text(const TrainingPolicy& p) {
+  return "scheduler " + p.scheduler + ", warm-up " + format_number(p.warmup_epochs) +
+         " epochs, early-stopping patience " + std::to_string(p.early_stopping_patience) +
+         (p.early_stopping_patience <= 0 ? " (disabled)" : " epochs") + ", gradient clipping " +
+         (p.max_grad_norm > 0 ? "at global norm " + format_number(p.max_grad_norm) : std::string("off")) +
+         ", label smoothing " + format_number(p.label_smoothing);
+}
+
+void write_details(const Assembly& a, const RunSpec& spec, const Model& model, const std::string& schedule,
+                   const std::vector<ParamGroup>& groups, const json& s) {
+  const Experiment& ex = *a.experiment;
+  std::ostringstream d;
+  d << "optbench run: " << ex.name << " / " << spec.optimizer->name << " / seed " << spec.seed << "\n"
+    << "experiment file: " << ex.file << "\n\n";
+  d << "== Data ==\n" << ex.dataset.name << ": " << a.dataset->description() << "\n"
+    << "splits: " << a.splits.description << "\n\n";
+  d << "== Preprocessing (task " << ex.task.name << ") ==\n" << a.task->description() << "\n\n";
+  d << "== Model ==\n" << model.description() << "\n"
+    << "parameters: " << s["num_parameters"].get<std::int64_t>() << "\n\n";
+  d << "== Training policy ==\n"
+    << "epochs " << ex.training.epochs << ", batch size " << ex.training.batch_size << ", "
+    << policy_text(a.policy) << "\n"
+    << "learning-rate schedule: " << schedule << "\n"
+    << "device " << a.device.str() << ", " << a.threads << " intra-op threads, " << ex.training.num_workers
+    << " data workers\n\n";
+  d << "== Optimizer ==\n" << spec.optimizer->name << ":";
+  for (const auto& [k, v] : spec.optimizer->params.values()) d << " " << k << "=" << to_string(v);
+  d << "\n";
+  for (size_t g = 0; g < groups.size(); ++g)
+    d << "  group " << g << ": " << groups[g].params.size() << " tensors, weight_decay "
+      << format_number(groups[g].weight_decay) << "\n";
+  d << "\n== Outcome ==\n"
+    << "status: " << s["status"].get<std::string>() << "\n"
+    << "epochs run: " << s["epochs_run"] << (s["stopped_early"].get<bool>() ? " (stopped early)" : "") << "\n"
+    << "best epoch: " << s["best_epoch"] << "\n"
+    << "best validation: " << s["best_validation"].dump() << "\n"
+    << "test (best checkpoint): " << s["test"].dump() << "\n"
+    << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << "\n"
+    << "training time: " << format_duration(s["train_seconds"].get<double>()) << " ("
+    << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
+    << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step)\n"
+    << "peak resident memory: " << format_number(std::round(s["peak_rss_mb"].get<double>())) << " MB\n";
+  if (s.contains("error")) d << "error: " << s["error"].get<std::string>() << "\n";
+  write_text_atomically(spec.dir / "details.txt", d.str());
+}
+
+}  // namespace
+
+std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, double lr, double weight_decay,
+                                          const std::vector<std::string>& exclude) {
+  ParamGroup decay{{}, {}, lr, weight_decay}, no_decay{{}, {}, lr, 0.0};
+  for (const auto& item : model.named_modules("", /*include_self=*/true)) {
+    const bool norm = module_is_norm(*item.value());
+    for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
+      if (!p.value().requires_grad()) continue;
+      const std::string name = item.key().empty() ? p.key() : item.key() + "." + p.key();
+      ParamGroup& g = excluded(name, norm, exclude) ? no_decay : decay;
+      g.params.push_back(p.value());
+      g.names.push_back(name);
+    }
+  }
+  std::vector<ParamGroup> groups;
+  if (!decay.params.empty()) groups.push_back(std::move(decay));
+  if (!no_decay.params.empty()) groups.push_back(std::move(no_decay));
+  return groups;
+}
+
+Assembly assemble(const Experiment& ex, const PluginRegistry& registry) {
+  Assembly a;
+  a.registry = &registry;
+  a.experiment = &ex;
+  if (ex.training.device == "cuda") {
+    if (!torch::cuda::is_available())
+      throw std::runtime_error(ex.file + ": [training] device = \"cuda\" but this LibTorch build has no "
+                                         "usable CUDA device; use device = \"cpu\"");
+    a.device = torch::kCUDA;
+  }
+  a.threads = ex.training.threads > 0 ? ex.training.threads
+                                      : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
+  torch::set_num_threads(static_cast<int>(a.threads));
+
+  a.dataset = registry.make_dataset(ex.dataset.name, ex.dataset.params);
+  a.spec = a.dataset->spec();
+  a.task = registry.make_task(ex.task.name, ex.task.params, a.spec);
+  a.policy = a.task->default_policy();
+  const auto& o = ex.policy;
+  if (o.scheduler) a.policy.scheduler = *o.scheduler;
+  if (o.warmup_epochs) a.policy.warmup_epochs = *o.warmup_epochs;
+  if (o.early_stopping_patience) a.policy.early_stopping_patience = *o.early_stopping_patience;
+  if (o.max_grad_norm) a.policy.max_grad_norm = *o.max_grad_norm;
+  if (o.label_smoothing) a.policy.label_smoothing = *o.label_smoothing;
+  a.splits = make_splits(*a.dataset, ex.validation_fraction, ex.max_samples);
+  if (a.splits.train.size() == 0) throw std::runtime_error("the training split is empty");
+
+  // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
+  auto model = registry.make_model(ex.model.name, ex.model.params, a.spec);
+  for (const auto& opt : ex.optimizers) {
+    const CatalogEntry* entry = registry.find(Kind::kOptimizer, opt.name);
+    if (!entry->schema->find("lr"))
+      throw std::runtime_error("optimizer '" + opt.name + "' (" + entry->path +
+                               ") declares no 'lr' parameter; the trainer's schedules need one");
+    const double wd = opt.params.has("weight_decay") ? opt.params.get<double>("weight_decay") : 0.0;
+    registry.make_optimizer(opt.name,
+                            make_param_groups(*model, opt.params.get<double>("lr"), wd,
+                                              ex.training.exclude_from_weight_decay),
+                            opt.params);
+  }
+  return a;
+}
+
+json train_run(const Assembly& a, const RunSpec& spec) {
+  const Experiment& ex = *a.experiment;
+  const auto& t = ex.training;
+  const auto wall_start = Clock::now();
+  fs::create_directories(spec.dir);
+  const fs::path metrics_path = spec.dir / "metrics.jsonl";
+  fs::remove(metrics_path);
+
+  torch::manual_seed(static_cast<std::uint64_t>(spec.seed));
+  auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);
+  model->to(a.device);
+  const Params& op = spec.optimizer->params;
+  const double base_lr = op.get<double>("lr");
+  const double wd = op.has("weight_decay") ? op.get<double>("weight_decay") : 0.0;
+  auto groups = make_param_groups(*model, base_lr, wd, t.exclude_from_weight_decay);
+  auto optimizer = a.registry->make_optimizer(spec.optimizer->name, groups, op);
+  std::vector<torch::Tensor> all_params;
+  std::int64_t num_parameters = 0;
+  for (const auto& g : groups)
+    for (const auto& p : g.params) {
+      all_params.push_back(p);
+      num_parameters += p.numel();
+    }
+
+  const std::int64_t steps_per_epoch = (a.splits.train.size() + t.batch_size - 1) / t.batch_size;
+  LrSchedule schedule(a.policy.scheduler, base_lr, steps_per_epoch * t.epochs,
+                      static_cast<std::int64_t>(std::llround(a.policy.warmup_epochs * steps_per_epoch)),
+                      a.task->higher_is_better());
+  const std::string primary = a.task->primary_metric();
+  const bool higher = a.task->higher_is_better();
+
+  json s;
+  s["experiment"] = ex.name;
+  s["optimizer"] = spec.optimizer->name;
+  s["optimizer_params"] = to_json(op);
+  s["seed"] = spec.seed;
+  s["primary_metric"] = primary;
+  s["higher_is_better"] = higher;
+  s["num_parameters"] = num_parameters;
+  s["best_epoch"] = nullptr;
+  s["best_validation"] = nullptr;
+  s["test"] = nullptr;
+  s["stopped_early"] = false;
+  s["status"] = "completed";
+
+  Progress progress(spec.label);
+  std::int64_t step = 0, grad_evals = 0, epochs_run = 0, since_best = 0;
+  double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
+  std::int64_t samples_seen = 0;
+  const fs::path best_path = spec.dir / "best_model.pt";
+
+  try {
+    for (std::int64_t epoch = 1; epoch <= t.epochs; ++epoch) {
+      model->train();
+      const auto epoch_start = Clock::now();
+      BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/true,
+                         static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers, a.device);
+      torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
+      torch::Tensor window_loss = epoch_loss.clone();
+      std::int64_t window_steps = 0, epoch_steps = 0, epoch_samples = 0;
+      Batch batch;
+      while (stream.next(batch)) {
+        optimizer->set_lr(schedule.lr_at(step));
+        // The closure recomputes loss and gradients at the current weights (SAM-style optimizers
+        // call it again); every call counts as one gradient evaluation.
+        Closure closure = [&]() {
+          optimizer->zero_grad();
+          Outputs outputs = model->forward(batch);
+          torch::Tensor loss = a.task->loss(outputs, batch, a.policy);
+          loss.backward();
+          ++grad_evals;
+          if (a.policy.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(all_params, a.policy.max_grad_norm);
+          return loss.detach();
+        };
+        torch::Tensor loss = closure();
+        optimizer->step(closure);
+        epoch_loss += loss;
+        window_loss += loss;
+        ++window_steps;
+        ++epoch_steps;
+        ++step;
+        epoch_samples += batch.size;
+        if (step % t.log_every_steps == 0) {
+          // The only host sync of the training loop, once per log interval.
+          const double mean = window_loss.item<double>() / window_steps;
+          const double elapsed = seconds_since(epoch_start);
+          if (!std::isfinite(mean)) throw std::domain_error("training loss is " + format_number(mean));
+          append_line(metrics_path, json{{"type", "train"}, {"epoch", epoch}, {"step", step},
+                                         {"loss", mean}, {"lr", optimizer->lr()},
+                                         {"samples_per_second", epoch_samples / elapsed}}.dump());
+          progress.loss(mean);
+          window_loss.zero_();
+          window_steps = 0;
+        }
+        const double elapsed = seconds_since(epoch_start);
+        const double per_step = elapsed / epoch_steps;
+        progress.step(epoch, t.epochs, epoch_steps, stream.batches(), epoch_samples / elapsed,
+                      per_step * ((t.epochs - epoch + 1) * steps_per_epoch - epoch_steps));
+      }
+      const double epoch_seconds = seconds_since(epoch_start);
+      train_seconds += epoch_seconds;
+      samples_seen += epoch_samples;
+      epochs_run = epoch;
+      final_train_loss = epoch_loss.item<double>() / std::max<std::int64_t>(epoch_steps, 1);
+      if (!std::isfinite(final_train_loss))
+        throw std::domain_error("training loss is " + format_number(final_train_loss));
+
+      auto val = evaluate(*model, a, a.splits.validation);
+      const double metric = val.count(primary) ? val.at(primary) : std::nan("");
+      schedule.on_validation(metric);
+      const bool improved = better(metric, best, higher);
+      if (improved) {
+        best = metric;
+        since_best = 0;
+        save_module(*model, best_path);
+        s["best_epoch"] = epoch;
+        s["best_validation"] = val;
+      } else {
+        ++since_best;
+      }
+      json line{{"type", "epoch"}, {"epoch", epoch}, {"step", step}, {"train_loss", final_train_loss},
+                {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds}, {"validation", val}};
+      append_line(metrics_path, line.dump());
+      progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
+                    format_number(final_train_loss) + ", validation " + metrics_text(val) +
+                    (improved ? " (best)" : "") + ", " + format_duration(epoch_seconds));
+      if (a.policy.early_stopping_patience > 0 && since_best >= a.policy.early_stopping_patience &&
+          epoch < t.epochs) {
+        s["stopped_early"] = true;
+        progress.line("early stop: no validation improvement in " + std::to_string(since_best) + " epochs");
+        break;
+      }
+    }
+  } catch (const std::domain_error& e) {
+    progress.finish();
+    s["status"] = "diverged";
+    s["error"] = e.what();
+    progress.line(std::string("diverged: ") + e.what());
+  }
+  progress.finish();
+
+  if (fs::exists(best_path) && a.splits.test.size() > 0) {
+    load_module(*model, best_path, a.device);
+    auto test = evaluate(*model, a, a.splits.test);
+    s["test"] = test;
+    append_line(metrics_path, json{{"type", "test"}, {"epoch", s["best_epoch"]}, {"test", test}}.dump());
+    progress.line("test (best checkpoint, epoch " + s["best_epoch"].dump() + "): " + metrics_text(test));
+  }
+  s["epochs_run"] = epochs_run;
+  s["steps"] = step;
+  s["gradient_evaluations"] = grad_evals;
+  s["final_train_loss"] = std::isfinite(final_train_loss) ? json(final_train_loss) : json(nullptr);
+  s["train_seconds"] = train_seconds;
+  s["wall_seconds"] = seconds_since(wall_start);
+  s["samples_per_second"] = train_seconds > 0 ? samples_seen / train_seconds : 0.0;
+  s["ms_per_step"] = step > 0 ? 1000.0 * train_seconds / step : 0.0;
+  s["peak_rss_mb"] = peak_rss_mb();
+  write_details(a, spec, *model, schedule.describe(), groups, s);
+  write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");
+  return s;
+}
+
+}  // namespace optbench::core

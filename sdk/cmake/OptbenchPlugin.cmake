@@ -1,0 +1,34 @@
+# optbench_add_plugin(<name> SOURCES <src>... [KIND <datasets|models|tasks|optimizers>])
+#
+# Builds one plugin: a MODULE library with hidden visibility linked to the SDK
+# and LibTorch, exporting only the OPTBENCH_PLUGIN entry symbol. Used by the
+# in-tree plugins and by third parties (find_package(optbench_sdk)) alike.
+#
+# In-tree builds set OPTBENCH_PLUGIN_OUTPUT_DIR (plugins land in <dir>/<KIND>/)
+# and OPTBENCH_PCH_TARGET (a target whose LibTorch precompiled header is reused).
+function(optbench_add_plugin name)
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KIND" "SOURCES")
+  if(NOT arg_SOURCES)
+    message(FATAL_ERROR "optbench_add_plugin(${name}): SOURCES is required")
+  endif()
+  add_library(${name} MODULE ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE optbench::sdk)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON
+    POSITION_INDEPENDENT_CODE ON)
+  if(OPTBENCH_PLUGIN_OUTPUT_DIR)
+    set(dir "${OPTBENCH_PLUGIN_OUTPUT_DIR}")
+    if(arg_KIND)
+      set(dir "${dir}/${arg_KIND}")
+    endif()
+    set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY "${dir}")
+  endif()
+  if(OPTBENCH_PCH_TARGET)
+    target_precompile_headers(${name} REUSE_FROM ${OPTBENCH_PCH_TARGET})
+  endif()
+  if(COMMAND optbench_install_plugin)
+    optbench_install_plugin(${name} "${arg_KIND}")
+  endif()
+endfunction()

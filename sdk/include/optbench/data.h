@@ -1,0 +1,57 @@
+// Datasets hand the trainer whole batches: a split is decoded once into
+// contiguous tensors and a batch is a gather of rows (DESIGN: performance intent).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace optbench {
+inline namespace v1 {
+
+// Named tensors (e.g. "image" uint8 [B,C,H,W], "label" int64 [B]) plus any raw
+// references metrics need (e.g. reference strings), keyed by name.
+struct Batch {
+  std::map<std::string, torch::Tensor> tensors;
+  std::map<std::string, std::vector<std::string>> texts;
+  std::int64_t size = 0;
+
+  const torch::Tensor& at(const std::string& name) const {
+    auto it = tensors.find(name);
+    if (it == tensors.end()) throw std::runtime_error("batch has no tensor named '" + name + "'");
+    return it->second;
+  }
+  Batch to(const torch::Device& device) const {
+    Batch out = *this;
+    for (auto& [name, t] : out.tensors) t = t.to(device, /*non_blocking=*/true);
+    return out;
+  }
+};
+
+// What models and tasks need to know about the data.
+struct DataSpec {
+  std::string modality;                   // "image", "text", ...
+  std::int64_t num_classes = 0;           // classification targets
+  std::vector<std::int64_t> input_shape;  // per sample, e.g. {C, H, W}
+  std::vector<double> mean, std;          // per-channel normalisation statistics
+  std::map<std::string, std::string> attributes;  // free-form hints, e.g. "augment" = "rotate"
+};
+
+class Dataset {
+ public:
+  virtual ~Dataset() = default;
+  virtual DataSpec spec() const = 0;
+  // Split names this dataset ships, e.g. {"train", "test"}; the host carves a
+  // validation split from "train" when none is shipped.
+  virtual std::vector<std::string> splits() const = 0;
+  virtual std::int64_t size(const std::string& split) const = 0;
+  // Rows `indices` (int64, CPU) of `split`. Must be safe to call from several threads.
+  virtual Batch batch(const std::string& split, const torch::Tensor& indices) const = 0;
+  // One paragraph for details.txt: files read, sizes, preprocessing.
+  virtual std::string description() const = 0;
+};
+
+}  // namespace v1
+}  // namespace optbench

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <optbench/data.h>
+
+namespace optbench {
+inline namespace v1 {
+
+using Outputs = std::map<std::string, torch::Tensor>;
+
+// A model is a torch::nn::Module whose forward reads what it needs from the batch
+// (e.g. "image") and returns named outputs (e.g. "logits"). Its factory throws
+// std::invalid_argument saying why when the DataSpec does not fit it.
+class Model : public torch::nn::Module {
+ public:
+  virtual Outputs forward(const Batch& batch) = 0;
+  // One line for details.txt (architecture and size-relevant settings).
+  virtual std::string description() const = 0;
+};
+
+}  // namespace v1
+}  // namespace optbench

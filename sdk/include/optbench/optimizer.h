@@ -1,0 +1,120 @@
+// Optimizers do not derive from torch::optim::Optimizer (STYLE.md): its option
+// merging is tied to the built-in types and its state keys changed between versions.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace optbench {
+inline namespace v1 {
+
+struct ParamGroup {
+  std::vector<torch::Tensor> params;
+  std::vector<std::string> names;  // module-qualified names, e.g. "conv1.weight"
+  double lr = 0.0;
+  double weight_decay = 0.0;
+};
+
+// Recomputes the loss and the gradients at the current parameters and returns
+// the (detached) loss. Plain optimizers ignore it; SAM-style ones call it.
+using Closure = std::function<torch::Tensor()>;
+
+// Per-parameter run state, kept apart from the hyperparameters.
+struct ParamState {
+  std::map<std::string, torch::Tensor> tensors;
+  std::map<std::string, double> scalars;
+};
+
+class Optimizer {
+ public:
+  explicit Optimizer(std::vector<ParamGroup> groups) : groups_(std::move(groups)) {
+    for (const auto& g : groups_) state_.emplace_back(g.params.size());
+  }
+  virtual ~Optimizer() = default;
+  Optimizer(const Optimizer&) = delete;
+  Optimizer& operator=(const Optimizer&) = delete;
+
+  // The gradients of the current parameters are set when step is called.
+  virtual void step(const Closure& closure) = 0;
+
+  void zero_grad() {
+    for (auto& g : groups_)
+      for (auto& p : g.params)
+        if (p.grad().defined()) p.mutable_grad().zero_();
+  }
+  double lr() const { return groups_.empty() ? 0.0 : groups_.front().lr; }
+  void set_lr(double lr) {
+    for (auto& g : groups_) g.lr = lr;
+  }
+  std::vector<ParamGroup>& groups() { return groups_; }
+  const std::vector<ParamGroup>& groups() const { return groups_; }
+
+  // Every state entry, in group/parameter order, so that save then load round-trips exactly.
+  void save(torch::serialize::OutputArchive& archive) const {
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      archive.write(key(g, 0, "#lr"), torch::tensor(groups_[g].lr, torch::kFloat64));
+      for (size_t i = 0; i < state_[g].size(); ++i) {
+        for (const auto& [name, t] : state_[g][i].tensors) archive.write(key(g, i, name), t);
+        for (const auto& [name, x] : state_[g][i].scalars)
+          archive.write(key(g, i, "#" + name), torch::tensor(x, torch::kFloat64));
+      }
+    }
+  }
+  void load(torch::serialize::InputArchive& archive) {
+    for (auto& per_group : state_)
+      for (auto& s : per_group) s = ParamState{};
+    for (const auto& k : archive.keys()) {
+      size_t g = 0, i = 0;
+      std::string name;
+      parse_key(k, g, i, name);
+      torch::Tensor t;
+      archive.read(k, t);
+      if (name == "#lr") {
+        groups_[g].lr = t.item<double>();
+      } else if (name[0] == '#') {
+        state_[g][i].scalars[name.substr(1)] = t.item<double>();
+      } else {
+        const auto& p = groups_[g].params[i];
+        state_[g][i].tensors[name] = t.to(p.device());
+      }
+    }
+  }
+
+ protected:
+  ParamState& state(size_t group, size_t index) { return state_[group][index]; }
+  // The named state tensor of a parameter, zeros like it on first use.
+  torch::Tensor& state_tensor(size_t group, size_t index, const std::string& name) {
+    auto& tensors = state_[group][index].tensors;
+    auto it = tensors.find(name);
+    if (it == tensors.end())
+      it = tensors.emplace(name, torch::zeros_like(groups_[group].params[index],
+                                                   torch::MemoryFormat::Preserve)).first;
+    return it->second;
+  }
+
+ private:
+  static std::string key(size_t g, size_t i, const std::string& name) {
+    return std::to_string(g) + "." + std::to_string(i) + "." + name;
+  }
+  void parse_key(const std::string& k, size_t& g, size_t& i, std::string& name) const {
+    auto a = k.find('.'), b = k.find('.', a + 1);
+    if (a == std::string::npos || b == std::string::npos)
+      throw std::runtime_error("optimizer state: malformed key '" + k + "'");
+    g = std::stoul(k.substr(0, a));
+    i = std::stoul(k.substr(a + 1, b - a - 1));
+    name = k.substr(b + 1);
+    if (g >= groups_.size() || (i >= groups_[g].params.size() && name != "#lr"))
+      throw std::runtime_error("optimizer state: key '" + k +
+                               "' does not match the parameter groups of this model");
+  }
+
+  std::vector<ParamGroup> groups_;
+  std::vector<std::vector<ParamState>> state_;
+};
+
+}  // namespace v1
+}  // namespace optbench
