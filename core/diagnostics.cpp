@@ -31,16 +31,23 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+  // The closest name within a third of the length (at least 2 edits); failing that, a name
+  // that contains the given one or is contained in it ("lr" for "learning_rate" is too far).
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
   for (const auto& c : candidates) {
-    std::size_t d = edit_distance(name, c);
-    // A candidate that contains the name (or vice versa) is a likely intent too.
-    if (d >= best_distance && (c.find(name) != std::string::npos || name.find(c) != std::string::npos))
-      d = best_distance - 1;
+    const std::size_t d = edit_distance(name, c);
     if (d < best_distance) {
       best_distance = d;
       best = c;
+    }
+  }
+  if (best.empty() && name.size() >= 3) {
+    for (const auto& c : candidates) {
+      if (c.size() >= 3 && (c.find(name) != std::string::npos || name.find(c) != std::string::npos)) {
+        best = c;
+        break;
+      }
     }
   }
   return best.empty() ? "" : "; did you mean '" + best + "'?";

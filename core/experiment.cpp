@@ -188,6 +188,8 @@ const Schema& training_schema() {
 }
 
 Experiment load_experiment(const std::string& path, const Catalog& catalog, const Overrides& overrides) {
+  if (!std::filesystem::is_regular_file(path))
+    throw ConfigError({path}, "experiment file does not exist");
   toml::table root;
   try {
     root = toml::parse_file(path);
@@ -268,16 +270,18 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     const std::vector<std::string> names = optimizer_names(root, catalog, path);
     const toml::table* tables = sub_table(root, "optimizer", path);
     const toml::table* lrs = sub_table(root, "lr_overrides", path);
-    // Every [optimizer.X] and lr_overrides.X must name a listed optimizer.
+    // Every [optimizer.X] and lr_overrides.X must name a known optimizer; it may be one that
+    // --optimizers left out of this run, so that one file serves several selections.
+    const auto known = catalog.names(Kind::kOptimizer);
     for (const toml::table* t : {tables, lrs}) {
       if (!t) continue;
-      const std::string section = t == tables ? "[optimizer." : "[lr_overrides] ";
       for (const auto& [key, node] : *t) {
         const std::string k(key.str());
-        if (std::find(names.begin(), names.end(), k) == names.end())
+        if (!catalog.find(Kind::kOptimizer, k))
           throw ConfigError(location_of(key, path),
-                            section + k + (t == tables ? "]" : "") + " names an optimizer that is not in "
-                            "'optimizers'" + did_you_mean(k, names) + " (listed: " + join(names) + ")");
+                            (t == tables ? "[optimizer." + k + "]" : "[lr_overrides] " + k) +
+                                " names an unknown optimizer" + did_you_mean(k, known) +
+                                " (available: " + join(known) + ")");
       }
     }
     for (const auto& name : names) {
@@ -289,17 +293,19 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
         if (!table)
           throw ConfigError(location_of(*tables->get(name), path), section + " must be a table");
       }
-      toml::table merged = table ? *table : toml::table{};
-      if (lrs && lrs->get(name)) {
-        if (merged.contains("lr"))
-          throw ConfigError(location_of(*lrs->get(name), path),
-                            "lr of '" + name + "' is set both in [lr_overrides] and in " + section +
-                                "; keep one");
-        merged.insert("lr", *lrs->get(name));
-      }
       SourceLocation where = table ? location_of(*table, path) : SourceLocation{path, 0, 0};
       ResolveOptions options{path, section, where, {}, true};
-      ex.optimizers.push_back({name, resolve_params(&merged, *entry->schema, options)});
+      Params params = resolve_params(table, *entry->schema, options);
+      if (const toml::node* lr = lrs ? lrs->get(name) : nullptr) {
+        if (table && table->contains("lr"))
+          throw ConfigError(location_of(*lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in " +
+                                                        section + "; keep one");
+        const ParamSpec* spec = entry->schema->find("lr");
+        if (!spec)
+          throw ConfigError(location_of(*lr, path), "optimizer '" + name + "' has no parameter 'lr'");
+        params.set("lr", parse_value(*lr, *spec, path, "[lr_overrides] " + name));
+      }
+      ex.optimizers.push_back({name, std::move(params)});
     }
   });
 

@@ -67,10 +67,24 @@ void load_module(torch::nn::Module& model, const fs::path& path, const torch::De
   model.load(archive);
 }
 
+std::string four_digits(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4f", x);
+  return buf;
+}
+
 std::string metrics_text(const std::map<std::string, double>& m) {
   std::string out;
-  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k + " " + format_number(v);
+  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k + " " + four_digits(v);
   return out;
+}
+
+std::string metrics_text(const json& j) {
+  if (!j.is_object()) return "none";
+  std::map<std::string, double> m;
+  for (const auto& [k, v] : j.items())
+    if (v.is_number()) m[k] = v.get<double>();
+  return metrics_text(m);
 }
 
 bool better(double candidate, double best, bool higher) {
@@ -133,8 +147,8 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << "status: " << s["status"].get<std::string>() << "\n"
     << "epochs run: " << s["epochs_run"] << (s["stopped_early"].get<bool>() ? " (stopped early)" : "") << "\n"
     << "best epoch: " << s["best_epoch"] << "\n"
-    << "best validation: " << s["best_validation"].dump() << "\n"
-    << "test (best checkpoint): " << s["test"].dump() << "\n"
+    << "best validation: " << metrics_text(s["best_validation"]) << "\n"
+    << "test (best checkpoint): " << metrics_text(s["test"]) << "\n"
     << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << "\n"
     << "training time: " << format_duration(s["train_seconds"].get<double>()) << " ("
     << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
@@ -332,7 +346,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
                 {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds}, {"validation", val}};
       append_line(metrics_path, line.dump());
       progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
-                    format_number(final_train_loss) + ", validation " + metrics_text(val) +
+                    four_digits(final_train_loss) + ", validation " + metrics_text(val) +
                     (improved ? " (best)" : "") + ", " + format_duration(epoch_seconds));
       if (a.policy.early_stopping_patience > 0 && since_best >= a.policy.early_stopping_patience &&
           epoch < t.epochs) {

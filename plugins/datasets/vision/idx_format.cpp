@@ -2,6 +2,7 @@
 
 #include "gz_file.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace optbench::vision {
@@ -11,9 +12,11 @@ IdxArray parse_idx(const std::vector<std::uint8_t>& bytes, const std::string& pa
   if (bytes.size() < 4) fail("not an IDX file: shorter than the 4-byte magic number");
   if (bytes[0] != 0 || bytes[1] != 0)
     fail("not an IDX file: magic number must start with two zero bytes");
-  if (bytes[2] != 0x08)
-    fail("unsupported IDX element type 0x" + std::to_string(bytes[2]) +
-         "; accepted: 0x08 (unsigned byte)");
+  if (bytes[2] != 0x08) {
+    char type[8];
+    std::snprintf(type, sizeof(type), "0x%02x", bytes[2]);
+    fail(std::string("unsupported IDX element type ") + type + "; accepted: 0x08 (unsigned byte)");
+  }
   const std::size_t ndims = bytes[3];
   if (ndims < 1 || ndims > 4)
     fail("IDX header declares " + std::to_string(ndims) + " dimensions; accepted: 1 to 4");

@@ -80,10 +80,15 @@ class ImageClassification final : public optbench::Task {
     return std::make_unique<Accuracy>();
   }
   std::string description() const override {
-    return "pixels scaled to [0,1] then normalised per channel with the dataset's mean/std; "
-           "training augmentation: " + augment_ + " (rotation ±" + optbench::format_number(degrees_) +
-           " degrees, nearest, fill 0; crop 32 after zero-padding " + std::to_string(padding_) +
-           " + horizontal flip p=0.5); loss: cross-entropy with label smoothing; metric: top-1 accuracy";
+    std::string aug = "none";
+    if (augment_ == "rotate")
+      aug = "random rotation within ±" + optbench::format_number(degrees_) + " degrees (nearest, fill 0)";
+    if (augment_ == "crop_flip")
+      aug = "random crop to the image size after zero-padding " + std::to_string(padding_) +
+            " pixels, then horizontal flip with p = 0.5";
+    return "pixels scaled to [0,1], then normalised per channel with the dataset's mean/std; "
+           "training augmentation: " + aug + "; loss: cross-entropy with label smoothing; "
+           "metric: top-1 accuracy";
   }
 
  private:

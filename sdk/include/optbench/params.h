@@ -2,12 +2,12 @@
 // Torch-free: the host validates experiment files against these without LibTorch.
 #pragma once
 
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -37,19 +37,11 @@ inline const char* type_name(ValueType type) {
 
 inline ValueType type_of(const Value& v) { return static_cast<ValueType>(v.index()); }
 
+// The shortest text that reads back as exactly `x` ("10", "0.001", "1e-08").
 inline std::string format_number(double x) {
-  std::ostringstream out;
-  out.precision(17);
-  out << x;
-  std::string s = out.str();
-  // Prefer the shortest representation that round-trips.
-  for (int p = 1; p < 17; ++p) {
-    std::ostringstream shorter;
-    shorter.precision(p);
-    shorter << x;
-    if (std::stod(shorter.str()) == x) return shorter.str();
-  }
-  return s;
+  char buf[32];
+  auto result = std::to_chars(buf, buf + sizeof(buf), x);
+  return std::string(buf, result.ptr);
 }
 
 namespace detail {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages optbench needs, only those missing (apt-get; needs root or sudo).
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build ccache
+  libtorch-dev libopenblas0-pthread  # Debian's LibTorch otherwise runs on the reference BLAS (~8x slower)
+  libboost-dev libboost-program-options-dev libtomlplusplus-dev libspdlog-dev
+  nlohmann-json3-dev zlib1g-dev libgtest-dev
+  dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"

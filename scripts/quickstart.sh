@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up everything on Debian 12 and trains the quick-start experiment on
+# Fashion-MNIST: results land in results/quickstart/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh optbench-host vision_datasets vision_models image_classification adam_family sgd_family
+build/bin/optbench-host run experiments/quickstart.toml "$@"

@@ -1,0 +1,121 @@
+#include "fixtures.h"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace optbench::testing {
+
+CommandResult run_command(const std::string& command) {
+  CommandResult result;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return result;
+  std::array<char, 4096> buffer{};
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) result.output.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+CommandResult run_host(const std::string& args) {
+  // A host config of the developer's must not change what the tests see.
+  return run_command("env -u OPTBENCH_PLUGIN_PATH OPTBENCH_HOST_CONFIG= XDG_CONFIG_HOME=/nonexistent '" +
+                     std::string(OPTBENCH_HOST) + "' " + args);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void write_file(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
+
+namespace {
+
+void write_gz(const fs::path& path, const std::vector<std::uint8_t>& bytes) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr) << path;
+  gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size()));
+  gzclose(f);
+}
+
+std::vector<std::uint8_t> idx_header(std::uint8_t ndims, const std::vector<std::uint32_t>& dims) {
+  std::vector<std::uint8_t> out = {0, 0, 0x08, ndims};
+  for (auto d : dims)
+    for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<std::uint8_t>(d >> shift));
+  return out;
+}
+
+void write_idx_split(const fs::path& dir, const std::string& prefix, int n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> noise(0, 60), label(0, 9);
+  auto images = idx_header(3, {static_cast<std::uint32_t>(n), 28, 28});
+  auto labels = idx_header(1, {static_cast<std::uint32_t>(n)});
+  for (int i = 0; i < n; ++i) {
+    const int c = label(rng);
+    labels.push_back(static_cast<std::uint8_t>(c));
+    const int top = (c / 5) * 14 + 4, left = (c % 5) * 5 + 1;
+    for (int r = 0; r < 28; ++r)
+      for (int col = 0; col < 28; ++col) {
+        const bool square = r >= top && r < top + 6 && col >= left && col < left + 6;
+        images.push_back(static_cast<std::uint8_t>(square ? 200 + noise(rng) / 2 : noise(rng)));
+      }
+  }
+  write_gz(dir / (prefix + "-images-idx3-ubyte.gz"), images);
+  write_gz(dir / (prefix + "-labels-idx1-ubyte.gz"), labels);
+}
+
+}  // namespace
+
+void write_idx_dataset(const fs::path& dir, int train, int test, unsigned seed) {
+  fs::create_directories(dir);
+  std::mt19937 rng(seed);
+  write_idx_split(dir, "train", train, rng);
+  write_idx_split(dir, "t10k", test, rng);
+}
+
+void write_cifar_dataset(const fs::path& dir, int per_batch, int test, unsigned seed) {
+  const fs::path d = dir / "cifar-10-batches-bin";
+  fs::create_directories(d);
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> byte(0, 255), label(0, 9);
+  auto batch = [&](const std::string& name, int n) {
+    std::string bytes;
+    for (int i = 0; i < n; ++i) {
+      const int c = label(rng);
+      bytes.push_back(static_cast<char>(c));
+      for (int channel = 0; channel < 3; ++channel)
+        for (int p = 0; p < 1024; ++p)
+          bytes.push_back(static_cast<char>(channel == c % 3 ? 128 + byte(rng) / 2 : byte(rng) / 4));
+    }
+    write_file(d / name, bytes);
+  };
+  for (int b = 1; b <= 5; ++b) batch("data_batch_" + std::to_string(b) + ".bin", per_batch);
+  batch("test_batch.bin", test);
+}
+
+void HostTest::SetUp() {
+  dir_ = fs::temp_directory_path() /
+         ("optbench_host_" + std::to_string(::getpid()) + "_" +
+          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+}
+
+void HostTest::TearDown() {
+  if (!HasFailure()) fs::remove_all(dir_);  // kept for a look when a test fails
+}
+
+}  // namespace optbench::testing

@@ -1,0 +1,40 @@
+// Helpers for driving optbench-host: a temp directory, data files in the real
+// formats (IDX, CIFAR-10 binary), and running the binary.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace optbench::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+// Runs a shell command line, capturing stdout+stderr.
+CommandResult run_command(const std::string& command);
+// Runs optbench-host with `args` (a shell-quoted argument string).
+CommandResult run_host(const std::string& args);
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& text);
+nlohmann::json read_json(const std::filesystem::path& path);
+
+// MNIST-style IDX files (gzipped): 28x28 images whose class is a bright square at a
+// class-specific place, over noise, so that a small CNN learns them in an epoch.
+void write_idx_dataset(const std::filesystem::path& dir, int train, int test, unsigned seed = 1);
+// CIFAR-10 binary batches (data_batch_1..5.bin, test_batch.bin) in cifar-10-batches-bin/.
+void write_cifar_dataset(const std::filesystem::path& dir, int per_batch, int test, unsigned seed = 2);
+
+class HostTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  std::filesystem::path dir_;
+};
+
+}  // namespace optbench::testing

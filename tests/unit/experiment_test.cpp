@@ -1,0 +1,235 @@
+// Experiment files: what is accepted, and the errors for what is not
+// (file:line:column, the key, what is accepted, did-you-mean).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "diagnostics.h"
+#include "experiment.h"
+
+namespace fs = std::filesystem;
+using namespace optbench;
+using namespace optbench::core;
+
+namespace {
+
+ParamSpec param(const std::string& name, Value v, Bounds bounds = any_value) {
+  ParamSpec s;
+  s.name = name;
+  s.type = type_of(v);
+  s.default_value = std::move(v);
+  s.bounds = bounds;
+  s.doc = name;
+  return s;
+}
+
+// The schemas of a few components, as plugins would declare them.
+class FakeCatalog : public Catalog {
+ public:
+  FakeCatalog() {
+    Schema adam;
+    adam.add(param("lr", 1e-3, non_negative));
+    ParamSpec betas = param("betas", std::vector<double>{0.9, 0.999}, unit_right_open);
+    betas.length = 2;
+    adam.add(betas);
+    adam.add(param("weight_decay", 0.0, non_negative));
+    adam.add(param("amsgrad", false));
+    Schema sgd;
+    ParamSpec lr = param("lr", 0.0, non_negative);
+    lr.default_value.reset();
+    lr.suite_default = 0.05;
+    sgd.add(lr);
+    ParamSpec wd = param("weight_decay", 0.0, non_negative);
+    wd.suite_default = 5e-4;
+    sgd.add(wd);
+    Schema dataset;
+    dataset.add(param("root", std::string("/data")));
+    Schema model;
+    model.add(param("hidden", std::int64_t{128}, at_least_one));
+    add(Kind::kOptimizer, "adam", adam);
+    add(Kind::kOptimizer, "sgd", sgd);
+    add(Kind::kDataset, "fashion_mnist", dataset);
+    add(Kind::kModel, "cnn_scratch", model);
+    add(Kind::kTask, "image_classification", Schema{});
+  }
+  const CatalogEntry* find(Kind kind, const std::string& name) const override {
+    auto it = entries_.find({kind, name});
+    return it == entries_.end() ? nullptr : &it->second;
+  }
+  std::vector<std::string> names(Kind kind) const override {
+    std::vector<std::string> out;
+    for (const auto& [key, e] : entries_)
+      if (key.first == kind) out.push_back(key.second);
+    return out;
+  }
+
+ private:
+  void add(Kind kind, const std::string& name, Schema schema) {
+    schemas_.push_back(std::make_unique<Schema>(std::move(schema)));
+    entries_[{kind, name}] = CatalogEntry{kind, name, name, schemas_.back().get(), "fake", "1", "fake.so"};
+  }
+  std::vector<std::unique_ptr<Schema>> schemas_;
+  std::map<std::pair<Kind, std::string>, CatalogEntry> entries_;
+};
+
+const char* kValid = R"(name = "unit"
+optimizers = ["adam", "sgd"]
+
+[task]
+name = "image_classification"
+
+[dataset]
+name = "fashion_mnist"
+max_samples = 100
+
+[model]
+name = "cnn_scratch"
+hidden = 64
+
+[training]
+epochs = 2
+seeds = [1, 2]
+scheduler = "plateau"
+
+[optimizer.adam]
+betas = [0.8, 0.99]
+
+[lr_overrides]
+adam = 0.01
+)";
+
+class ExperimentTest : public ::testing::Test {
+ protected:
+  std::string write(const std::string& text) {
+    path_ = fs::temp_directory_path() /
+            ("optbench_experiment_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml");
+    std::ofstream(path_) << text;
+    return path_.string();
+  }
+  void TearDown() override { fs::remove(path_); }
+  // The error text of loading `text`, with the temp path replaced by "FILE".
+  std::string error_of(const std::string& text, const Overrides& o = {}) {
+    const std::string file = write(text);
+    try {
+      load_experiment(file, catalog_, o);
+    } catch (const std::exception& e) {
+      std::string m = e.what();
+      for (auto pos = m.find(file); pos != std::string::npos; pos = m.find(file))
+        m.replace(pos, file.size(), "FILE");
+      return m;
+    }
+    return "(no error)";
+  }
+  std::string replace(std::string text, const std::string& from, const std::string& to) {
+    const auto pos = text.find(from);
+    EXPECT_NE(pos, std::string::npos) << from;
+    return text.replace(pos, from.size(), to);
+  }
+  FakeCatalog catalog_;
+  fs::path path_;
+};
+
+}  // namespace
+
+TEST_F(ExperimentTest, ValidFileResolvesEveryDefault) {
+  const Experiment ex = load_experiment(write(kValid), catalog_);
+  EXPECT_EQ(ex.name, "unit");
+  EXPECT_EQ(ex.max_samples, 100);
+  EXPECT_DOUBLE_EQ(ex.validation_fraction, 0.1);
+  EXPECT_EQ(ex.model.params.get<std::int64_t>("hidden"), 64);
+  EXPECT_EQ(ex.dataset.params.get<std::string>("root"), "/data");
+  EXPECT_EQ(ex.training.epochs, 2);
+  EXPECT_EQ(ex.training.seeds, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_EQ(ex.training.batch_size, 128);
+  EXPECT_EQ(ex.policy.scheduler.value(), "plateau");
+  EXPECT_FALSE(ex.policy.label_smoothing.has_value());  // the task's default applies
+  ASSERT_EQ(ex.optimizers.size(), 2u);
+  EXPECT_EQ(ex.optimizers[0].name, "adam");
+  EXPECT_DOUBLE_EQ(ex.optimizers[0].params.get<double>("lr"), 0.01);
+  EXPECT_EQ(ex.optimizers[0].params.get<std::vector<double>>("betas"), (std::vector<double>{0.8, 0.99}));
+  // sgd: the suite's training defaults, since the reference has none for lr.
+  EXPECT_DOUBLE_EQ(ex.optimizers[1].params.get<double>("lr"), 0.05);
+  EXPECT_DOUBLE_EQ(ex.optimizers[1].params.get<double>("weight_decay"), 5e-4);
+}
+
+TEST_F(ExperimentTest, AllOptimizersAndCommandLineOverrides) {
+  Overrides o;
+  o.epochs = 7;
+  o.optimizers = std::vector<std::string>{"sgd"};
+  o.max_samples = 5;
+  o.output_dir = "elsewhere";
+  o.seeds = std::vector<std::int64_t>{9};
+  const Experiment ex = load_experiment(write(kValid), catalog_, o);
+  EXPECT_EQ(ex.training.epochs, 7);
+  EXPECT_EQ(ex.max_samples, 5);
+  EXPECT_EQ(ex.output_dir, "elsewhere");
+  EXPECT_EQ(ex.training.seeds, (std::vector<std::int64_t>{9}));
+  ASSERT_EQ(ex.optimizers.size(), 1u);
+  EXPECT_EQ(ex.optimizers[0].name, "sgd");
+
+  const Experiment all = load_experiment(write(replace(kValid, R"(["adam", "sgd"])", R"("all")")), catalog_);
+  ASSERT_EQ(all.optimizers.size(), 2u);
+}
+
+TEST_F(ExperimentTest, MisspeltKeyNamesLineColumnAndSuggestion) {
+  EXPECT_EQ(error_of(replace(kValid, "betas = [0.8, 0.99]", "beta = [0.8, 0.99]")),
+            "FILE:21:1: error: unknown key 'beta' in [optimizer.adam]; did you mean 'betas'? "
+            "(accepted: lr, betas, weight_decay, amsgrad)");
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epoch = 2")),
+            "FILE:16:1: error: unknown key 'epoch' in [training]; did you mean 'epochs'? (accepted: epochs, "
+            "batch_size, eval_batch_size, seeds, threads, device, num_workers, log_every_steps, scheduler, "
+            "warmup_epochs, early_stopping_patience, max_grad_norm, label_smoothing, exclude_from_weight_decay)");
+  EXPECT_EQ(error_of(replace(kValid, "name = \"unit\"", "nme = \"unit\"")),
+            "FILE:1:1: error: unknown top-level key 'nme'; did you mean 'name'? (accepted: dataset, "
+            "lr_overrides, model, name, optimizer, optimizers, output_dir, task, training)");
+}
+
+TEST_F(ExperimentTest, WrongTypesAndRanges) {
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epochs = \"2\"")),
+            "FILE:16:10: error: [training] epochs: expected integer, got string");
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epochs = 0")),
+            "FILE:16:10: error: [training] epochs: value 0 is out of range; accepted: [1, inf)");
+  EXPECT_EQ(error_of(replace(kValid, "betas = [0.8, 0.99]", "betas = [0.8]")),
+            "FILE:21:9: error: [optimizer.adam] betas: expected 2 elements, got 1");
+  EXPECT_EQ(error_of(replace(kValid, "scheduler = \"plateau\"", "scheduler = \"cosin\"")),
+            "FILE:18:13: error: [training] scheduler: \"cosin\" is not accepted; accepted: \"cosine\", "
+            "\"plateau\", \"none\"");
+  EXPECT_EQ(error_of(replace(kValid, "hidden = 64", "hidden = 1.5")),
+            "FILE:13:10: error: [model] hidden: expected integer, got number");
+}
+
+TEST_F(ExperimentTest, UnknownComponentsAndOptimizerTables) {
+  EXPECT_EQ(error_of(replace(kValid, "name = \"cnn_scratch\"", "name = \"cnn\"")),
+            "FILE:12:8: error: unknown model 'cnn'; did you mean 'cnn_scratch'? (available: cnn_scratch)");
+  EXPECT_EQ(error_of(replace(kValid, R"(["adam", "sgd"])", R"(["adma"])")),
+            "FILE:2:15: error: unknown optimizer 'adma'; did you mean 'adam'? (available: adam, sgd)");
+  EXPECT_EQ(error_of(replace(kValid, "adam = 0.01", "adamw = 0.01")),
+            "FILE:24:1: error: [lr_overrides] adamw names an unknown optimizer; did you mean 'adam'? "
+            "(available: adam, sgd)");
+  EXPECT_EQ(error_of(std::string(kValid) + "\n[optimizer.sgd]\nlr = 0.1\n[optimizer.adam.x]\n"),
+            "FILE:28:17: error: unknown key 'x' in [optimizer.adam]; did you mean 'lr'? (accepted: lr, betas, "
+            "weight_decay, amsgrad)");
+  EXPECT_EQ(error_of(replace(kValid, "betas = [0.8, 0.99]", "lr = 0.5")),
+            "FILE:24:8: error: lr of 'adam' is set both in [lr_overrides] and in [optimizer.adam]; keep one");
+}
+
+TEST_F(ExperimentTest, ReportsEveryProblemAtOnce) {
+  std::string text = replace(kValid, "epochs = 2", "epochs = -1");
+  text = replace(text, "hidden = 64", "hiden = 64");
+  const std::string message = error_of(text);
+  EXPECT_NE(message.find("FILE:16:10: error: [training] epochs"), std::string::npos) << message;
+  EXPECT_NE(message.find("FILE:13:1: error: unknown key 'hiden' in [model]; did you mean 'hidden'?"),
+            std::string::npos) << message;
+}
+
+TEST_F(ExperimentTest, InvalidTomlAndMissingTables) {
+  EXPECT_EQ(error_of("optimizers = [\"adam\"\n"),
+            "FILE:1:22: error: invalid TOML: Error while parsing array: encountered end-of-file");
+  EXPECT_EQ(error_of("optimizers = [\"adam\"]\n[task]\nname = \"image_classification\"\n"
+                     "[model]\nname = \"cnn_scratch\"\n"),
+            "FILE: error: missing table [dataset] (with at least name = \"...\")");
+}
