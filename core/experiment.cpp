@@ -120,7 +120,7 @@ Selection select_component(const toml::table& root, const std::string& key, Kind
                           did_you_mean(selection.name, names_of(catalog, kind)) +
                           " (available: " + join(names_of(catalog, kind)) + ")");
   host_keys.insert("name");
-  ResolveOptions options{file, "[" + key + "]", where, host_keys, true};
+  ResolveOptions options{file, "[" + key + "]", where, host_keys, true, &catalog};
   selection.params = resolve_params(table, *entry->schema, options);
   return selection;
 }
@@ -154,6 +154,35 @@ std::vector<std::string> optimizer_names(const toml::table& root, const Catalog&
     names.push_back(*name);
   }
   return names;
+}
+
+// lr_overrides.X sets X's `lr`, or for a wrapper without one (SAM) its base optimizer's `lr`.
+void override_lr(Params& params, const Schema& schema, const toml::node& lr, const std::string& name,
+                 const toml::table* table, const Catalog& catalog, const std::string& path) {
+  const std::string where = "[lr_overrides] " + name;
+  if (const ParamSpec* spec = schema.find("lr")) {
+    if (table && table->contains("lr"))
+      throw ConfigError(location_of(lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in "
+                                               "[optimizer." + name + "]; keep one");
+    params.set("lr", parse_value(lr, *spec, path, where));
+    return;
+  }
+  for (const auto& spec : schema.specs()) {
+    if (spec.type != ValueType::kComponent || spec.component_kind != Kind::kOptimizer) continue;
+    ComponentRef base = std::get<ComponentRef>(params.value(spec.name));
+    const ParamSpec* base_lr = catalog.find(Kind::kOptimizer, base.name)->schema->find("lr");
+    if (!base_lr) break;
+    const toml::node* given = table ? table->get(spec.name) : nullptr;
+    if (given && given->as_table() && given->as_table()->contains("lr"))
+      throw ConfigError(location_of(lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in "
+                                               "[optimizer." + name + "." + spec.name + "]; keep one");
+    auto base_params = std::make_shared<Params>(*base.params);
+    base_params->set("lr", parse_value(lr, *base_lr, path, where));
+    base.params = base_params;
+    params.set(spec.name, base);
+    return;
+  }
+  throw ConfigError(location_of(lr, path), "optimizer '" + name + "' has no parameter 'lr' to override");
 }
 
 void apply_overrides(toml::table& root, const Overrides& o) {
@@ -294,17 +323,10 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
           throw ConfigError(location_of(*tables->get(name), path), section + " must be a table");
       }
       SourceLocation where = table ? location_of(*table, path) : SourceLocation{path, 0, 0};
-      ResolveOptions options{path, section, where, {}, true};
+      ResolveOptions options{path, section, where, {}, true, &catalog};
       Params params = resolve_params(table, *entry->schema, options);
-      if (const toml::node* lr = lrs ? lrs->get(name) : nullptr) {
-        if (table && table->contains("lr"))
-          throw ConfigError(location_of(*lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in " +
-                                                        section + "; keep one");
-        const ParamSpec* spec = entry->schema->find("lr");
-        if (!spec)
-          throw ConfigError(location_of(*lr, path), "optimizer '" + name + "' has no parameter 'lr'");
-        params.set("lr", parse_value(*lr, *spec, path, "[lr_overrides] " + name));
-      }
+      if (const toml::node* lr = lrs ? lrs->get(name) : nullptr)
+        override_lr(params, *entry->schema, *lr, name, table, catalog, path);
       ex.optimizers.push_back({name, std::move(params)});
     }
   });

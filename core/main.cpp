@@ -107,15 +107,15 @@ Overrides overrides_from(const po::variables_map& vm) {
   return o;
 }
 
-PluginRegistry load_plugins(const po::variables_map& vm, bool quiet_refusals = false) {
+std::unique_ptr<PluginRegistry> load_plugins(const po::variables_map& vm, bool quiet_refusals = false) {
   std::vector<std::string> dirs;
   if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   const fs::path exe_dir = boost::dll::program_location().parent_path();
   PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
-  PluginRegistry registry;
-  for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
+  auto registry = std::make_unique<PluginRegistry>();
+  for (const auto& d : search.directories) registry->load_directory(d.path, search.disabled);
   if (!quiet_refusals)
-    for (const auto& r : registry.refusals()) spdlog::warn("plugin refused: {}: {}", r.path, r.reason);
+    for (const auto& r : registry->refusals()) spdlog::warn("plugin refused: {}: {}", r.path, r.reason);
   return registry;
 }
 
@@ -148,7 +148,7 @@ void print_schema(const Schema& schema) {
     if (s.length) type += " of length " + std::to_string(*s.length);
     std::string line = "  " + s.name + " (" + type + ")";
     if (s.default_value) line += " = " + to_string(*s.default_value);
-    else line += ", required";
+    else line += s.optional ? ", unset by default" : ", required";
     if (s.suite_default) line += "; training runs default to " + to_string(*s.suite_default);
     std::printf("%s\n      %s", line.c_str(), s.doc.c_str());
     if (!s.bounds.unbounded()) std::printf("; range %s", s.bounds.describe().c_str());
@@ -170,31 +170,38 @@ int cmd_describe(const po::variables_map& vm, const std::vector<std::string>& ar
     throw UsageError("unknown kind '" + args[0] + "'" + did_you_mean(args[0], kinds) +
                      " (accepted: " + join(kinds) + ", training)");
   const Kind kind = static_cast<Kind>(it - kinds.begin());
-  PluginRegistry registry = load_plugins(vm);
-  const CatalogEntry* e = registry.find(kind, args[1]);
+  const auto registry = load_plugins(vm);
+  const CatalogEntry* e = registry->find(kind, args[1]);
   if (!e)
-    throw std::runtime_error("no " + args[0] + " named '" + args[1] + "'" + did_you_mean(args[1], registry.names(kind)) +
-                             " (available: " + join(registry.names(kind)) + ")");
+    throw std::runtime_error("no " + args[0] + " named '" + args[1] + "'" + did_you_mean(args[1], registry->names(kind)) +
+                             " (available: " + join(registry->names(kind)) + ")");
   std::printf("%s %s: %s\nplugin %s %s (%s)\n", args[0].c_str(), e->name.c_str(), e->description.c_str(),
               e->plugin.c_str(), e->plugin_version.c_str(), e->path.c_str());
   print_schema(*e->schema);
+  if (kind == Kind::kOptimizer) {
+    const Capabilities& c = registry->capabilities(e->name);
+    std::printf("capabilities: %d gradient evaluation(s) per step%s, %s state tensor(s) per parameter, %s\n",
+                c.gradient_evaluations, c.gradient_evaluations > 1 ? " (calls the closure)" : "",
+                format_number(c.state_per_parameter).c_str(),
+                c.param_groups ? "per-group lr and weight decay" : "one lr and weight decay for all parameters");
+  }
   return 0;
 }
 
 int cmd_experiment(const std::string& command, const po::variables_map& vm, const std::vector<std::string>& args) {
   if (args.size() != 1) throw UsageError(command + " needs exactly one experiment file");
-  PluginRegistry registry = load_plugins(vm);
+  const auto registry = load_plugins(vm);
   Overrides overrides = overrides_from(vm);
-  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry.names(Kind::kOptimizer);
-  const Experiment ex = load_experiment(args[0], registry, overrides);
+  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry->names(Kind::kOptimizer);
+  const Experiment ex = load_experiment(args[0], *registry, overrides);
   if (command == "validate") {
-    const Assembly a = assemble(ex, registry);
+    const Assembly a = assemble(ex, *registry);
     std::printf("%s: valid. %zu optimizer(s) x %zu seed(s) = %zu runs; data: %s\n", args[0].c_str(),
                 ex.optimizers.size(), ex.training.seeds.size(), ex.optimizers.size() * ex.training.seeds.size(),
                 a.splits.description.c_str());
     return 0;
   }
-  const int not_completed = run_experiment(ex, registry);
+  const int not_completed = run_experiment(ex, *registry);
   if (not_completed) spdlog::error("{} run(s) did not complete", not_completed);
   return not_completed ? 1 : 0;
 }
@@ -202,9 +209,9 @@ int cmd_experiment(const std::string& command, const po::variables_map& vm, cons
 int cmd_replay(const po::variables_map& vm, const std::vector<std::string>& args) {
   if (args.empty()) throw UsageError("replay needs at least one golden JSON file");
   torch::set_num_threads(1);  // as the references were generated
-  PluginRegistry registry = load_plugins(vm);
+  const auto registry = load_plugins(vm);
   int failures = 0;
-  for (const auto& file : args) failures += replay_golden(file, registry);
+  for (const auto& file : args) failures += replay_golden(file, *registry);
   return failures ? 1 : 0;
 }
 

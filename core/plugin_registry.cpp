@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include <spdlog/spdlog.h>
+
 #include "diagnostics.h"
 
 namespace fs = std::filesystem;
@@ -133,7 +135,7 @@ bool PluginRegistry::load_file(const fs::path& path_in) {
   }
 
   // Register into a scratch registrar first: a plugin is accepted whole or not at all.
-  Registrar registrar;
+  Registrar registrar(*this);
   try {
     info->register_components(registrar);
   } catch (const std::exception& e) {
@@ -224,9 +226,31 @@ std::shared_ptr<Optimizer> PluginRegistry::make_optimizer(const std::string& nam
                                                           std::vector<ParamGroup> groups,
                                                           const Params& p) const {
   const Entry& e = entry(Kind::kOptimizer, name);
+  for (auto& g : groups) {
+    if (p.has("lr")) g.lr = p.get<double>("lr");
+    g.weight_decay = g.decay && p.has("weight_decay") ? p.get<double>("weight_decay") : 0.0;
+  }
   return call_plugin(e.info, "refused", [&] {
     return holding(std::get<OptimizerFactory>(e.component.factory)(std::move(groups), p), e.library);
   });
+}
+
+const Capabilities& PluginRegistry::capabilities(const std::string& optimizer) const {
+  return entry(Kind::kOptimizer, optimizer).component.capabilities;
+}
+
+std::shared_ptr<Optimizer> PluginRegistry::make_optimizer(const ComponentRef& ref,
+                                                          std::vector<ParamGroup> groups) const {
+  if (!ref.params) throw std::invalid_argument("optimizer reference '" + ref.name + "' has no parameters");
+  return make_optimizer(ref.name, std::move(groups), *ref.params);
+}
+
+void PluginRegistry::log(LogLevel level, const std::string& message) const {
+  switch (level) {
+    case LogLevel::kDebug: spdlog::debug("{}", message); break;
+    case LogLevel::kInfo: spdlog::info("{}", message); break;
+    case LogLevel::kWarning: spdlog::warn("{}", message); break;
+  }
 }
 
 }  // namespace optbench::core

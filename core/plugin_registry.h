@@ -26,8 +26,13 @@ struct Refusal {
   std::string reason;
 };
 
-class PluginRegistry final : public Catalog {
+// Also the HostServices plugins' factories receive, hence neither copied nor moved.
+class PluginRegistry final : public Catalog, public HostServices {
  public:
+  PluginRegistry() = default;
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
   // Loads every *.so below `dir` (recursively, in path order), except those below a disabled directory.
   void load_directory(const std::filesystem::path& dir,
                       const std::vector<std::filesystem::path>& disabled = {});
@@ -44,8 +49,15 @@ class PluginRegistry final : public Catalog {
   std::shared_ptr<Dataset> make_dataset(const std::string& name, const Params& p) const;
   std::shared_ptr<Model> make_model(const std::string& name, const Params& p, const DataSpec& spec) const;
   std::shared_ptr<Task> make_task(const std::string& name, const Params& p, const DataSpec& spec) const;
+  // Sets every group's lr from `lr` and weight decay from `weight_decay` (0 for groups
+  // excluded from decay) before the factory sees them.
   std::shared_ptr<Optimizer> make_optimizer(const std::string& name, std::vector<ParamGroup> groups,
                                             const Params& p) const;
+  const Capabilities& capabilities(const std::string& optimizer) const;
+
+  // HostServices
+  std::shared_ptr<Optimizer> make_optimizer(const ComponentRef& ref, std::vector<ParamGroup> groups) const override;
+  void log(LogLevel level, const std::string& message) const override;
 
  private:
   struct Entry {

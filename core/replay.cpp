@@ -149,7 +149,8 @@ int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
   for (const auto& c : field(golden, "cases", path)) {
     const std::string name = field(c, "name", path).get<std::string>();
     const toml::table hyper = to_toml(field(c, "optbench_params", path));
-    ResolveOptions options{path.string(), "case " + name, {path.string()}, {}, /*suite_defaults=*/false};
+    ResolveOptions options{path.string(), "case " + name, {path.string()}, {}, /*suite_defaults=*/false,
+                           &registry};
     const Params params = resolve_params(&hyper, *entry->schema, options);
 
     std::vector<torch::Tensor> weights;
@@ -158,8 +159,8 @@ int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
     for (std::size_t i = 0; i < shapes.size(); ++i)
       weights.push_back(tensor_from(initial[i], shapes[i].get<std::vector<std::int64_t>>(), problem.dtype)
                             .requires_grad_(true));
-    ParamGroup group{weights, {}, params.get<double>("lr"),
-                     params.has("weight_decay") ? params.get<double>("weight_decay") : 0.0};
+    ParamGroup group;
+    group.params = weights;
     auto opt = registry.make_optimizer(optimizer, {group}, params);
 
     // The reference's protocol: zero_grad, loss, backward, record loss, step(closure), record params.

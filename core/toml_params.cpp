@@ -28,6 +28,12 @@ std::string toml_type_name(const toml::node& node) {
 
 namespace {
 
+// "[optimizer.sam]" + "base" -> "[optimizer.sam.base]"
+std::string nested_section(const std::string& section, const std::string& name) {
+  if (!section.empty() && section.back() == ']') return section.substr(0, section.size() - 1) + "." + name + "]";
+  return section + " " + name;
+}
+
 template <class T>
 std::vector<T> parse_list(const toml::node& node, const ParamSpec& spec, const std::string& file,
                           const std::string& where) {
@@ -89,6 +95,7 @@ Value parse_value(const toml::node& node, const ParamSpec& spec, const std::stri
     case ValueType::kDoubleList: value = parse_list<double>(node, spec, file, where); break;
     case ValueType::kIntList: value = parse_list<std::int64_t>(node, spec, file, where); break;
     case ValueType::kStringList: value = parse_list<std::string>(node, spec, file, where); break;
+    case ValueType::kComponent: throw ConfigError(location_of(node, file), where + ": needs a catalog");
   }
   if (auto problem = check_value(spec, value))
     throw ConfigError(location_of(node, file), where + ": " + *problem);
@@ -109,12 +116,34 @@ Params resolve_params(const toml::table* table, const Schema& schema, const Reso
                           "unknown key '" + name + "' in " + options.section +
                               did_you_mean(name, accepted) + " (accepted: " + join(accepted) + ")");
       }
-      values[name] = parse_value(node, *spec, options.file, options.section + " " + name);
+      const std::string where = options.section + " " + name;
+      if (spec->type == ValueType::kComponent) {
+        const toml::table* t = node.as_table();
+        const toml::node* n = t ? t->get("name") : nullptr;
+        if (!n || !n->is_string())
+          throw ConfigError(location_of(node, options.file),
+                            where + ": expected a table with name = \"...\" naming a " +
+                                kind_name(spec->component_kind) + ", e.g. {name = \"" +
+                                std::get<ComponentRef>(*spec->default_value).name + "\"}");
+        ResolveOptions nested{options.file, nested_section(options.section, name),
+                              location_of(node, options.file), {"name"}, options.suite_defaults,
+                              options.catalog};
+        values[name] = resolve_component(t, spec->component_kind, *n->value<std::string>(), nested,
+                                         location_of(*n, options.file));
+      } else {
+        values[name] = parse_value(node, *spec, options.file, where);
+      }
     }
   }
   for (const auto& spec : schema.specs()) {
-    if (values.count(spec.name)) continue;
-    if (options.suite_defaults && spec.suite_default) {
+    if (values.count(spec.name) || spec.optional) continue;
+    if (spec.type == ValueType::kComponent) {
+      const auto& ref = std::get<ComponentRef>(*spec.default_value);
+      ResolveOptions nested = options;
+      nested.section = nested_section(options.section, spec.name);
+      nested.host_keys = {"name"};
+      values[spec.name] = resolve_component(nullptr, ref.kind, ref.name, nested, options.section_location);
+    } else if (options.suite_defaults && spec.suite_default) {
       values[spec.name] = *spec.suite_default;
     } else if (spec.default_value) {
       values[spec.name] = *spec.default_value;
@@ -124,6 +153,18 @@ Params resolve_params(const toml::table* table, const Schema& schema, const Reso
     }
   }
   return Params(std::move(values));
+}
+
+ComponentRef resolve_component(const toml::table* table, Kind kind, const std::string& name,
+                               const ResolveOptions& options, const SourceLocation& where) {
+  if (!options.catalog) throw ConfigError(where, options.section + ": component parameters need the plugins");
+  const CatalogEntry* entry = options.catalog->find(kind, name);
+  if (!entry) {
+    const auto available = options.catalog->names(kind);
+    throw ConfigError(where, options.section + ": unknown " + kind_name(kind) + " '" + name + "'" +
+                                 did_you_mean(name, available) + " (available: " + join(available) + ")");
+  }
+  return ComponentRef{kind, name, std::make_shared<Params>(resolve_params(table, *entry->schema, options))};
 }
 
 }  // namespace optbench::core

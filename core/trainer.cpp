@@ -19,7 +19,15 @@ using Clock = std::chrono::steady_clock;
 namespace optbench::core {
 
 json to_json(const Value& v) {
-  return std::visit([](const auto& x) { return json(x); }, v);
+  if (const auto* ref = std::get_if<ComponentRef>(&v)) {
+    json out = ref->params ? to_json(*ref->params) : json::object();
+    out["name"] = ref->name;
+    return out;
+  }
+  return std::visit([](const auto& x) -> json {
+    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, ComponentRef>) return nullptr;
+    else return json(x);
+  }, v);
 }
 
 json to_json(const Params& p) {
@@ -160,9 +168,9 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
 
 }  // namespace
 
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, double lr, double weight_decay,
-                                          const std::vector<std::string>& exclude) {
-  ParamGroup decay{{}, {}, lr, weight_decay}, no_decay{{}, {}, lr, 0.0};
+std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude) {
+  ParamGroup decay, no_decay;
+  no_decay.decay = false;
   for (const auto& item : model.named_modules("", /*include_self=*/true)) {
     const bool norm = module_is_norm(*item.value());
     for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
@@ -208,17 +216,9 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry) {
 
   // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
   auto model = registry.make_model(ex.model.name, ex.model.params, a.spec);
-  for (const auto& opt : ex.optimizers) {
-    const CatalogEntry* entry = registry.find(Kind::kOptimizer, opt.name);
-    if (!entry->schema->find("lr"))
-      throw std::runtime_error("optimizer '" + opt.name + "' (" + entry->path +
-                               ") declares no 'lr' parameter; the trainer's schedules need one");
-    const double wd = opt.params.has("weight_decay") ? opt.params.get<double>("weight_decay") : 0.0;
-    registry.make_optimizer(opt.name,
-                            make_param_groups(*model, opt.params.get<double>("lr"), wd,
-                                              ex.training.exclude_from_weight_decay),
+  for (const auto& opt : ex.optimizers)
+    registry.make_optimizer(opt.name, make_param_groups(*model, ex.training.exclude_from_weight_decay),
                             opt.params);
-  }
   return a;
 }
 
@@ -234,10 +234,10 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);
   model->to(a.device);
   const Params& op = spec.optimizer->params;
-  const double base_lr = op.get<double>("lr");
-  const double wd = op.has("weight_decay") ? op.get<double>("weight_decay") : 0.0;
-  auto groups = make_param_groups(*model, base_lr, wd, t.exclude_from_weight_decay);
-  auto optimizer = a.registry->make_optimizer(spec.optimizer->name, groups, op);
+  auto optimizer = a.registry->make_optimizer(spec.optimizer->name,
+                                              make_param_groups(*model, t.exclude_from_weight_decay), op);
+  const auto& groups = optimizer->groups();
+  const double base_lr = optimizer->lr();  // schedules scale the lr the optimizer starts with
   std::vector<torch::Tensor> all_params;
   std::int64_t num_parameters = 0;
   for (const auto& g : groups)

@@ -39,9 +39,9 @@ struct RunSpec {
 // summary.json and details.txt into spec.dir. Returns the summary.
 nlohmann::json train_run(const Assembly& assembly, const RunSpec& spec);
 
-// Parameter groups: decayed, and (if any pattern matches) not decayed.
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, double lr, double weight_decay,
-                                          const std::vector<std::string>& exclude);
+// Parameter groups: decayed, and (if any pattern matches) not decayed. The optimizer's
+// lr and weight decay are filled in by PluginRegistry::make_optimizer.
+std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude);
 
 nlohmann::json to_json(const Value& v);
 nlohmann::json to_json(const Params& p);

@@ -15,8 +15,16 @@ inline namespace v1 {
 struct ParamGroup {
   std::vector<torch::Tensor> params;
   std::vector<std::string> names;  // module-qualified names, e.g. "conv1.weight"
-  double lr = 0.0;
-  double weight_decay = 0.0;
+  double lr = 0.0;                 // set by the host from the optimizer's `lr`
+  double weight_decay = 0.0;       // set by the host from `weight_decay` unless excluded
+  bool decay = true;               // false: excluded from weight decay (e.g. biases, norms)
+};
+
+// What the trainer and `describe` know about an optimizer without running it.
+struct Capabilities {
+  int gradient_evaluations = 1;      // per step; > 1 means step() calls the closure
+  double state_per_parameter = 0;    // state tensors per parameter tensor (Adam: 2)
+  bool param_groups = true;          // honours per-group lr and weight decay
 };
 
 // Recomputes the loss and the gradients at the current parameters and returns
@@ -46,15 +54,16 @@ class Optimizer {
       for (auto& p : g.params)
         if (p.grad().defined()) p.mutable_grad().zero_();
   }
-  double lr() const { return groups_.empty() ? 0.0 : groups_.front().lr; }
-  void set_lr(double lr) {
+  // Virtual so that wrappers (SAM) can forward to their base optimizer.
+  virtual double lr() const { return groups_.empty() ? 0.0 : groups_.front().lr; }
+  virtual void set_lr(double lr) {
     for (auto& g : groups_) g.lr = lr;
   }
   std::vector<ParamGroup>& groups() { return groups_; }
   const std::vector<ParamGroup>& groups() const { return groups_; }
 
   // Every state entry, in group/parameter order, so that save then load round-trips exactly.
-  void save(torch::serialize::OutputArchive& archive) const {
+  virtual void save(torch::serialize::OutputArchive& archive) const {
     for (size_t g = 0; g < groups_.size(); ++g) {
       archive.write(key(g, 0, "#lr"), torch::tensor(groups_[g].lr, torch::kFloat64));
       for (size_t i = 0; i < state_[g].size(); ++i) {
@@ -64,7 +73,7 @@ class Optimizer {
       }
     }
   }
-  void load(torch::serialize::InputArchive& archive) {
+  virtual void load(torch::serialize::InputArchive& archive) {
     for (auto& per_group : state_)
       for (auto& s : per_group) s = ParamState{};
     for (const auto& k : archive.keys()) {

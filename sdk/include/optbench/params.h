@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -14,13 +15,25 @@
 #include <variant>
 #include <vector>
 
+#include <optbench/kind.h>
+
 namespace optbench {
 inline namespace v1 {
 
-using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<double>,
-                           std::vector<std::int64_t>, std::vector<std::string>>;
+class Params;
 
-enum class ValueType { kBool, kInt, kDouble, kString, kDoubleList, kIntList, kStringList };
+// A parameter that names another component with its own parameters, e.g. SAM's
+// base optimizer: `base = {name = "sgd_momentum", lr = 0.1}`.
+struct ComponentRef {
+  Kind kind = Kind::kOptimizer;
+  std::string name;
+  std::shared_ptr<const Params> params;  // validated against that component's schema; null in a default
+};
+
+using Value = std::variant<bool, std::int64_t, double, std::string, std::vector<double>,
+                           std::vector<std::int64_t>, std::vector<std::string>, ComponentRef>;
+
+enum class ValueType { kBool, kInt, kDouble, kString, kDoubleList, kIntList, kStringList, kComponent };
 
 inline const char* type_name(ValueType type) {
   switch (type) {
@@ -31,6 +44,7 @@ inline const char* type_name(ValueType type) {
     case ValueType::kDoubleList: return "array of numbers";
     case ValueType::kIntList: return "array of integers";
     case ValueType::kStringList: return "array of strings";
+    case ValueType::kComponent: return "table naming a component";
   }
   return "?";
 }
@@ -60,10 +74,12 @@ struct RenderValue {
     for (size_t i = 0; i < list.size(); ++i) out += (i ? ", " : "") + (*this)(list[i]);
     return out + "]";
   }
+  std::string operator()(const ComponentRef& ref) const;  // defined after Params
 };
 }  // namespace detail
 
-// TOML-like rendering, used by `describe`, details.txt and the resolved config.
+// TOML rendering (an inline table for a ComponentRef), used by `describe`, details.txt
+// and the resolved config.
 inline std::string to_string(const Value& v) { return std::visit(detail::RenderValue{}, v); }
 
 // Numeric bounds; for lists they apply to every element.
@@ -110,6 +126,8 @@ struct ParamSpec {
   Bounds bounds;
   std::vector<std::string> choices;  // for strings (and string lists): the accepted values
   std::optional<std::size_t> length;  // for lists: a required length (e.g. betas = 2)
+  Kind component_kind = Kind::kOptimizer;  // for kComponent
+  bool optional = false;  // no default and not required: absent unless set (Adafactor's lr)
 };
 
 // Returns a message saying what is wrong with `v` for `spec`, or nullopt if it is accepted.
@@ -132,6 +150,11 @@ inline std::optional<std::string> check_value(const ParamSpec& spec, const Value
     if (!spec.length || *spec.length == n) return std::nullopt;
     return "expected " + std::to_string(*spec.length) + " elements, got " + std::to_string(n);
   };
+  if (auto* ref = std::get_if<ComponentRef>(&v)) {
+    if (ref->kind != spec.component_kind)
+      return std::string("expected a ") + kind_name(spec.component_kind) + ", got a " + kind_name(ref->kind);
+    return check_choice(ref->name);
+  }
   if (auto* i = std::get_if<std::int64_t>(&v)) return check_number(static_cast<double>(*i));
   if (auto* d = std::get_if<double>(&v)) return check_number(*d);
   if (auto* s = std::get_if<std::string>(&v)) return check_choice(*s);
@@ -226,6 +249,13 @@ class Params {
  private:
   std::map<std::string, Value> values_;
 };
+
+inline std::string detail::RenderValue::operator()(const ComponentRef& ref) const {
+  std::string out = "{name = \"" + ref.name + "\"";
+  if (ref.params)
+    for (const auto& [k, v] : ref.params->values()) out += ", " + k + " = " + to_string(v);
+  return out + "}";
+}
 
 }  // namespace v1
 }  // namespace optbench

@@ -2,6 +2,7 @@
 // a one-line description, a parameter schema and a factory.
 #pragma once
 
+#include <optbench/host.h>
 #include <optbench/kind.h>
 #include <optbench/optimizer.h>
 #include <optbench/params.h>
@@ -25,6 +26,7 @@ struct Component {
   std::string name;
   std::string description;
   Schema schema;
+  Capabilities capabilities;  // optimizers only
   std::variant<DatasetFactory, ModelFactory, TaskFactory, OptimizerFactory> factory;
 };
 
@@ -74,6 +76,32 @@ class ComponentBuilder {
     spec.choices = std::move(choices);
     return add(std::move(spec));
   }
+  // A parameter naming another component of `kind` with its parameters, e.g. SAM's base.
+  ComponentBuilder& component(const std::string& name, Kind kind, const std::string& default_name,
+                              const std::string& doc) {
+    ParamSpec spec;
+    spec.name = name;
+    spec.type = ValueType::kComponent;
+    spec.component_kind = kind;
+    spec.default_value = Value(ComponentRef{kind, default_name, nullptr});
+    spec.doc = doc;
+    return add(std::move(spec));
+  }
+  // A parameter that stays unset unless the experiment sets it (Adafactor's lr: None).
+  ComponentBuilder& optional(const std::string& name, ValueType type, const std::string& doc,
+                             Bounds bounds = any_value) {
+    ParamSpec spec;
+    spec.name = name;
+    spec.type = type;
+    spec.doc = doc;
+    spec.bounds = bounds;
+    spec.optional = true;
+    return add(std::move(spec));
+  }
+  ComponentBuilder& capabilities(const Capabilities& c) {
+    components_[index_].capabilities = c;
+    return *this;
+  }
   // A parameter the experiment must set (no default), e.g. LARS's lr.
   ComponentBuilder& required(const std::string& name, ValueType type, const std::string& doc,
                              Bounds bounds = any_value) {
@@ -115,6 +143,10 @@ class ComponentBuilder {
 
 class Registrar {
  public:
+  explicit Registrar(const HostServices& host) : host_(host) {}
+  // For factories that build other components (capture a pointer: the host outlives plugins).
+  const HostServices& host() const { return host_; }
+
   ComponentBuilder<DatasetFactory> dataset(const std::string& name, const std::string& description) {
     return {components_, add(Kind::kDataset, name, description, DatasetFactory{})};
   }
@@ -142,6 +174,7 @@ class Registrar {
     components_.push_back(std::move(c));
     return components_.size() - 1;
   }
+  const HostServices& host_;
   std::vector<Component> components_;
 };
 
