@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh optbench-host vision_datasets vision_models image_classification adam_family sgd_family
+scripts/build.sh optbench-host plugins
 build/bin/optbench-host run experiments/quickstart.toml "$@"

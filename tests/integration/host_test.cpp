@@ -47,7 +47,10 @@ std::vector<json> jsonl(const fs::path& path) {
 TEST_F(HostTest, PluginsListsInTreeComponents) {
   const auto r = run_host("plugins");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  for (const char* c : {"optimizer adam", "optimizer adamw", "optimizer sgd", "optimizer sgd_momentum",
+  for (const char* c : {"optimizer sgd\n", "optimizer sgd_momentum", "optimizer rmsprop", "optimizer adagrad",
+                        "optimizer adadelta", "optimizer adam\n", "optimizer adamw", "optimizer radam",
+                        "optimizer lion", "optimizer lars", "optimizer lamb", "optimizer adabelief",
+                        "optimizer yogi", "optimizer adafactor", "optimizer sam", "optimizer gsam",
                         "dataset mnist", "dataset fashion_mnist", "dataset cifar10", "model cnn_scratch",
                         "model resnet18", "task image_classification", "refused (0)", "(default)"})
     EXPECT_TRUE(contains(r.output, c)) << c << "\n" << r.output;
@@ -301,4 +304,20 @@ TEST_F(HostTest, ExternalPluginBuiltAgainstTheInstalledSdk) {
   const json s = read_json(run_dirs(dir_ / "out" / "fixture").at(0) / "summary.json");
   EXPECT_EQ(s["status"], "completed");
   EXPECT_EQ(s["optimizer"], "signum");
+}
+
+TEST_F(HostTest, AllSixteenOptimizersTrain) {
+  write_idx_dataset(dir_ / "data", 200, 50);
+  write_file(dir_ / "exp.toml", idx_experiment(dir_ / "data", dir_ / "out", "\"all\""));
+  const auto r = run_host("run '" + (dir_ / "exp.toml").string() + "' --epochs 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto dirs = run_dirs(dir_ / "out" / "fixture");
+  ASSERT_EQ(dirs.size(), 16u);
+  for (const auto& d : dirs) {
+    const json s = read_json(d / "summary.json");
+    EXPECT_EQ(s["status"], "completed") << d;
+    // 180 samples, batch 32: 6 steps; SAM and GSAM evaluate the gradient twice per step.
+    const bool sharpness = s["optimizer"] == "sam" || s["optimizer"] == "gsam";
+    EXPECT_EQ(s["gradient_evaluations"], sharpness ? 12 : 6) << d;
+  }
 }

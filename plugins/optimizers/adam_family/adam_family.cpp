@@ -1,6 +1,6 @@
-// Adam (Kingma & Ba 2015, arXiv:1412.6980) and AdamW (Loshchilov & Hutter 2019,
-// arXiv:1711.05101), exactly as torch.optim.Adam/AdamW 1.13 (single-tensor path),
-// including AMSGrad (Reddi et al. 2018).
+// Adam (Kingma & Ba 2015, arXiv:1412.6980), AdamW (Loshchilov & Hutter 2019,
+// arXiv:1711.05101) and RAdam (Liu et al. 2020, arXiv:1908.03265), exactly as
+// torch.optim.Adam/AdamW/RAdam 1.13 (single-tensor path), including AMSGrad (Reddi et al. 2018).
 #include <optbench/sdk.h>
 
 #include <cmath>
@@ -57,6 +57,52 @@ class Adam final : public optbench::Optimizer {
   bool amsgrad_, decoupled_;
 };
 
+// RAdam as torch 1.13: L2 weight decay only; the rectified step once ρ_t > 5.
+class RAdam final : public optbench::Optimizer {
+ public:
+  RAdam(std::vector<optbench::ParamGroup> groups, const optbench::Params& p)
+      : Optimizer(std::move(groups)),
+        beta1_(p.get<std::vector<double>>("betas")[0]),
+        beta2_(p.get<std::vector<double>>("betas")[1]),
+        eps_(p.get<double>("eps")) {}
+
+  void step(const optbench::Closure&) override {
+    torch::NoGradGuard no_grad;
+    const double rho_inf = 2 / (1 - beta2_) - 1;  // ρ∞, the maximum length of the approximated SMA
+    for (size_t g = 0; g < groups().size(); ++g) {
+      const auto& group = groups()[g];
+      for (size_t i = 0; i < group.params.size(); ++i) {
+        const auto& w = group.params[i];
+        if (!w.grad().defined()) continue;
+        torch::Tensor grad = w.grad();
+        double& t = state(g, i).scalars["step"];
+        t += 1;
+        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+        auto& m = state_tensor(g, i, "exp_avg");
+        auto& v = state_tensor(g, i, "exp_avg_sq");
+        m.mul_(beta1_).add_(grad, 1 - beta1_);
+        v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
+        const double bias_correction1 = 1 - std::pow(beta1_, t);
+        const double bias_correction2 = 1 - std::pow(beta2_, t);
+        auto m_hat = m / bias_correction1;
+        const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
+        if (rho_t > 5.0) {
+          const double rect = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                        ((rho_inf - 4) * (rho_inf - 2) * rho_t));  // r_t
+          // sqrt(1-β2ᵗ) / (sqrt(v) + ε), written as torch evaluates `scalar / tensor`.
+          auto adaptive_lr = v.sqrt().add_(eps_).reciprocal() * std::sqrt(bias_correction2);
+          w.add_(m_hat * group.lr * adaptive_lr * rect, -1.0);
+        } else {
+          w.add_(m_hat * group.lr, -1.0);
+        }
+      }
+    }
+  }
+
+ private:
+  double beta1_, beta2_, eps_;
+};
+
 void declare_adam_params(optbench::ComponentBuilder<optbench::OptimizerFactory>& b,
                          double weight_decay, const char* decay_doc) {
   b.param("lr", 1e-3, "learning rate", optbench::non_negative)
@@ -64,7 +110,8 @@ void declare_adam_params(optbench::ComponentBuilder<optbench::OptimizerFactory>&
              optbench::unit_right_open)
       .param("eps", 1e-8, "added to the denominator after bias correction", optbench::non_negative)
       .param("weight_decay", weight_decay, decay_doc, optbench::non_negative)
-      .param("amsgrad", false, "use the running maximum of v (AMSGrad, Reddi et al. 2018)");
+      .param("amsgrad", false, "use the running maximum of v (AMSGrad, Reddi et al. 2018)")
+      .capabilities({1, 2, true});  // 3 with amsgrad
 }
 
 }  // namespace
@@ -81,4 +128,12 @@ OPTBENCH_PLUGIN("adam_family", "1.0.0", [](optbench::Registrar& r) {
   adamw.factory([](std::vector<optbench::ParamGroup> groups, const optbench::Params& p) {
     return std::make_shared<Adam>(std::move(groups), p, /*decoupled=*/true);
   });
+  r.optimizer("radam", "RAdam, Liu et al. 2020 (arXiv:1908.03265); torch.optim.RAdam 1.13 (L2 decay only)")
+      .param("lr", 1e-3, "learning rate", optbench::non_negative)
+      .param("betas", std::vector<double>{0.9, 0.999}, "decay rates (β1, β2) of the moments",
+             optbench::unit_right_open)
+      .param("eps", 1e-8, "added to sqrt(v) (before bias correction)", optbench::non_negative)
+      .param("weight_decay", 0.0, "L2 penalty λ added to the gradient", optbench::non_negative)
+      .capabilities({1, 2, true})
+      .factory<RAdam>();
 })

@@ -53,6 +53,7 @@ void declare_sgd_params(optbench::ComponentBuilder<optbench::OptimizerFactory>& 
       .param("dampening", 0.0, "dampening τ for momentum", optbench::non_negative)
       .param("weight_decay", 0.0, "L2 penalty λ added to the gradient", optbench::non_negative)
       .param("nesterov", false, "Nesterov momentum (needs momentum > 0, dampening = 0)")
+      .capabilities({1, momentum == 0 ? 0.0 : 1.0, true})
       .suite_default("lr", momentum == 0 ? 0.05 : 0.01)
       .suite_default("weight_decay", 5e-4);
 }

@@ -1,0 +1,147 @@
+// Sharpness-aware minimisation around a base optimizer built by the host:
+// SAM (Foret et al. 2021, arXiv:2010.01412; ASAM: Kwon et al. 2021, arXiv:2102.11600) as
+// davda54/sam, and GSAM (Zhuang et al. 2022, arXiv:2203.08065) as juntang-zhuang/GSAM with a
+// constant ρ. Both evaluate the gradient twice per step: the step calls the closure once more.
+#include <optbench/sdk.h>
+
+namespace {
+
+using optbench::ParamGroup;
+using optbench::Params;
+
+// The base optimizer shares the parameter tensors; lr, state and checkpoints are its.
+class SharpnessAware : public optbench::Optimizer {
+ public:
+  SharpnessAware(std::vector<ParamGroup> groups, const Params& p, const optbench::HostServices& host)
+      : Optimizer(groups),
+        rho_(p.get<double>("rho")),
+        adaptive_(p.get<bool>("adaptive")),
+        base_(host.make_optimizer(std::get<optbench::ComponentRef>(p.value("base")), std::move(groups))) {}
+
+  double lr() const override { return base_->lr(); }
+  void set_lr(double lr) override { base_->set_lr(lr); }
+  void save(torch::serialize::OutputArchive& archive) const override { base_->save(archive); }
+  void load(torch::serialize::InputArchive& archive) override { base_->load(archive); }
+
+ protected:
+  template <class F>
+  void for_each_with_grad(F&& f) {
+    for (auto& group : groups())
+      for (const auto& w : group.params)
+        if (w.grad().defined()) f(w);
+  }
+  // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of` picks the gradient.
+  template <class G>
+  torch::Tensor global_norm(bool weight_adaptive, G&& grad_of) {
+    std::vector<torch::Tensor> norms;
+    for_each_with_grad([&](const torch::Tensor& w) {
+      norms.push_back((weight_adaptive ? torch::abs(w) * grad_of(w) : grad_of(w) * 1.0).norm(2));
+    });
+    return torch::norm(torch::stack(norms), 2);
+  }
+
+  double rho_;
+  bool adaptive_;
+  std::shared_ptr<optbench::Optimizer> base_;
+};
+
+class Sam final : public SharpnessAware {
+ public:
+  using SharpnessAware::SharpnessAware;
+
+  void step(const optbench::Closure& closure) override {
+    if (!closure) throw std::invalid_argument("sam needs the step closure to re-evaluate the gradient");
+    std::vector<torch::Tensor> saved;
+    {
+      torch::NoGradGuard no_grad;
+      auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
+      auto scale = rho_ / (norm + 1e-12);  // ρ / (‖g‖ + 1e-12)
+      for_each_with_grad([&](const torch::Tensor& w) {
+        saved.push_back(w.clone());
+        // e = ρ g / ‖g‖ (ASAM: w² g ρ / ‖|w| g‖)
+        auto e = (adaptive_ ? torch::pow(w, 2) * w.grad() : w.grad() * 1.0) * scale.to(w.dtype());
+        w.add_(e);  // climb to w + e(w)
+      });
+      zero_grad();
+    }
+    closure();  // the gradient at w + e(w)
+    torch::NoGradGuard no_grad;
+    std::size_t k = 0;
+    for_each_with_grad([&](const torch::Tensor& w) { w.copy_(saved[k++]); });  // back to w, exactly
+    base_->step(closure);
+  }
+};
+
+class Gsam final : public SharpnessAware {
+ public:
+  Gsam(std::vector<ParamGroup> groups, const Params& p, const optbench::HostServices& host)
+      : SharpnessAware(std::move(groups), p, host), alpha_(p.get<double>("alpha")) {}
+
+  void step(const optbench::Closure& closure) override {
+    if (!closure) throw std::invalid_argument("gsam needs the step closure to re-evaluate the gradient");
+    constexpr double kEps = 1e-12;  // the reference's perturb_eps
+    std::vector<torch::Tensor> old_grads, perturbations;
+    {
+      torch::NoGradGuard no_grad;
+      auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
+      auto scale = rho_ / (norm + kEps);
+      for_each_with_grad([&](const torch::Tensor& w) {
+        old_grads.push_back(w.grad().clone());
+        auto e = w.grad() * scale.to(w.dtype());
+        if (adaptive_) e.mul_(torch::pow(w, 2));
+        w.add_(e);
+        perturbations.push_back(e);
+      });
+      zero_grad();
+    }
+    closure();  // g1 at w + e
+    torch::NoGradGuard no_grad;
+    // Decompose: v = g0 - cos(g0, g1)·‖g0‖·g1/‖g1‖ is g0's part orthogonal to g1; g = g1 - α v.
+    torch::Tensor inner;
+    std::size_t k = 0;
+    for_each_with_grad([&](const torch::Tensor& w) {
+      auto dot = torch::sum(old_grads[k++] * w.grad());
+      inner = inner.defined() ? inner + dot : dot;
+    });
+    auto new_norm = global_norm(false, [](const torch::Tensor& w) { return w.grad(); });
+    k = 0;
+    auto old_norm = global_norm(false, [&](const torch::Tensor&) { return old_grads[k++]; });
+    auto cosine = inner / (new_norm * old_norm + kEps);
+    k = 0;
+    for_each_with_grad([&](const torch::Tensor& w) {
+      auto vertical = old_grads[k] - cosine * old_norm * w.grad() / (new_norm + kEps);
+      w.mutable_grad().add_(vertical, -alpha_);
+      w.sub_(perturbations[k]);  // w -= e (not a restore: may differ from w by rounding)
+      ++k;
+    });
+    base_->step(closure);
+  }
+
+ private:
+  double alpha_;
+};
+
+const char* kBaseDoc = "base optimizer and its parameters, e.g. {name = \"sgd_momentum\", lr = 0.1}";
+
+}  // namespace
+
+OPTBENCH_PLUGIN("sharpness_family", "1.0.0", [](optbench::Registrar& r) {
+  const optbench::HostServices* host = &r.host();
+  r.optimizer("sam", "SAM, Foret et al. 2021 (arXiv:2010.01412), adaptive = ASAM; davda54/sam")
+      .param("rho", 0.05, "neighbourhood size ρ", optbench::non_negative)
+      .param("adaptive", false, "ASAM: scale the perturbation by w² (Kwon et al. 2021)")
+      .component("base", optbench::Kind::kOptimizer, "sgd_momentum", kBaseDoc)
+      .capabilities({2, 1, true})
+      .factory([host](std::vector<ParamGroup> groups, const Params& p) {
+        return std::make_shared<Sam>(std::move(groups), p, *host);
+      });
+  r.optimizer("gsam", "GSAM, Zhuang et al. 2022 (arXiv:2203.08065), constant ρ; juntang-zhuang/GSAM")
+      .param("rho", 0.05, "neighbourhood size ρ (constant)", optbench::non_negative)
+      .param("alpha", 0.1, "weight α of the surrogate-gap direction", optbench::any_value)
+      .param("adaptive", false, "scale the perturbation by w²")
+      .component("base", optbench::Kind::kOptimizer, "sgd_momentum", kBaseDoc)
+      .capabilities({2, 1, true})
+      .factory([host](std::vector<ParamGroup> groups, const Params& p) {
+        return std::make_shared<Gsam>(std::move(groups), p, *host);
+      });
+})
