@@ -156,33 +156,35 @@ std::vector<std::string> optimizer_names(const toml::table& root, const Catalog&
   return names;
 }
 
+// The parameter that holds an optimizer's lr: its own `lr`, else its base optimizer's (SAM).
+// Returns the component parameter's name for a base, "" for its own lr, nullopt for neither.
+std::optional<std::string> lr_holder(const Schema& schema, const Params& params, const Catalog& catalog) {
+  if (schema.find("lr")) return std::string();
+  for (const auto& spec : schema.specs()) {
+    if (spec.type != ValueType::kComponent || spec.component_kind != Kind::kOptimizer) continue;
+    const auto& base = std::get<ComponentRef>(params.value(spec.name));
+    const CatalogEntry* entry = catalog.find(Kind::kOptimizer, base.name);
+    if (entry && entry->schema->find("lr")) return spec.name;
+  }
+  return std::nullopt;
+}
+
 // lr_overrides.X sets X's `lr`, or for a wrapper without one (SAM) its base optimizer's `lr`.
 void override_lr(Params& params, const Schema& schema, const toml::node& lr, const std::string& name,
                  const toml::table* table, const Catalog& catalog, const std::string& path) {
-  const std::string where = "[lr_overrides] " + name;
-  if (const ParamSpec* spec = schema.find("lr")) {
-    if (table && table->contains("lr"))
-      throw ConfigError(location_of(lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in "
-                                               "[optimizer." + name + "]; keep one");
-    params.set("lr", parse_value(lr, *spec, path, where));
-    return;
-  }
-  for (const auto& spec : schema.specs()) {
-    if (spec.type != ValueType::kComponent || spec.component_kind != Kind::kOptimizer) continue;
-    ComponentRef base = std::get<ComponentRef>(params.value(spec.name));
-    const ParamSpec* base_lr = catalog.find(Kind::kOptimizer, base.name)->schema->find("lr");
-    if (!base_lr) break;
-    const toml::node* given = table ? table->get(spec.name) : nullptr;
-    if (given && given->as_table() && given->as_table()->contains("lr"))
-      throw ConfigError(location_of(lr, path), "lr of '" + name + "' is set both in [lr_overrides] and in "
-                                               "[optimizer." + name + "." + spec.name + "]; keep one");
-    auto base_params = std::make_shared<Params>(*base.params);
-    base_params->set("lr", parse_value(lr, *base_lr, path, where));
-    base.params = base_params;
-    params.set(spec.name, base);
-    return;
-  }
-  throw ConfigError(location_of(lr, path), "optimizer '" + name + "' has no parameter 'lr' to override");
+  const auto holder = lr_holder(schema, params, catalog);
+  if (!holder)
+    throw ConfigError(location_of(lr, path), "optimizer '" + name + "' has no parameter 'lr' to override");
+  const std::string section = "[optimizer." + name + (holder->empty() ? "" : "." + *holder) + "]";
+  const toml::node* given = holder->empty() ? table : (table ? table->get(*holder) : nullptr);
+  if (given && given->as_table() && given->as_table()->contains("lr"))
+    throw ConfigError(location_of(lr, path),
+                      "lr of '" + name + "' is set both in [lr_overrides] and in " + section + "; keep one");
+  const Schema& owner = holder->empty()
+                            ? schema
+                            : *catalog.find(Kind::kOptimizer, std::get<ComponentRef>(params.value(*holder)).name)->schema;
+  parse_value(lr, *owner.find("lr"), path, "[lr_overrides] " + name);  // type and bounds, with location
+  set_learning_rate(params, schema, *lr.value<double>(), catalog);
 }
 
 void apply_overrides(toml::table& root, const Overrides& o) {
@@ -210,6 +212,25 @@ void apply_overrides(toml::table& root, const Overrides& o) {
 }
 
 }  // namespace
+
+bool set_learning_rate(Params& params, const Schema& schema, double lr, const Catalog& catalog) {
+  const auto holder = lr_holder(schema, params, catalog);
+  if (!holder) return false;
+  if (holder->empty()) {
+    if (auto problem = check_value(*schema.find("lr"), Value(lr))) throw std::invalid_argument("lr: " + *problem);
+    params.set("lr", lr);
+    return true;
+  }
+  ComponentRef base = std::get<ComponentRef>(params.value(*holder));
+  auto base_params = std::make_shared<Params>(base.params ? *base.params : Params{});
+  const Schema& base_schema = *catalog.find(Kind::kOptimizer, base.name)->schema;
+  if (auto problem = check_value(*base_schema.find("lr"), Value(lr)))
+    throw std::invalid_argument("lr: " + *problem);
+  base_params->set("lr", lr);
+  base.params = base_params;
+  params.set(*holder, base);
+  return true;
+}
 
 const Schema& training_schema() {
   static const Schema schema = make_training_schema();

@@ -62,6 +62,10 @@ struct Overrides {
 Experiment load_experiment(const std::string& path, const Catalog& catalog,
                            const Overrides& overrides = {});
 
+// Sets an optimizer's learning rate: its `lr`, or for a wrapper without one (SAM) its base
+// optimizer's `lr`. Returns false if neither exists. `lr` is checked against the bounds.
+bool set_learning_rate(Params& params, const Schema& schema, double lr, const Catalog& catalog);
+
 // The host's own schema of [training] (shared with `describe` and the docs).
 const Schema& training_schema();
 

@@ -12,6 +12,7 @@
 
 #include "diagnostics.h"
 #include "experiment.h"
+#include "conformance.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
@@ -34,6 +35,7 @@ commands:
   describe KIND NAME     parameters of a component (KIND: dataset, model, task, optimizer;
                          `describe training` shows the [training] table)
   replay FILE.json...    replay golden optimizer trajectories and compare step by step
+  conformance NAME...    the checks every optimizer plugin should pass (pass/fail table)
 
 `optbench-host COMMAND --help` shows the options of a command.
 )";
@@ -215,6 +217,15 @@ int cmd_replay(const po::variables_map& vm, const std::vector<std::string>& args
   return failures ? 1 : 0;
 }
 
+int cmd_conformance(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.empty()) throw UsageError("conformance needs at least one optimizer name");
+  torch::set_num_threads(1);  // tiny problems: threads only add overhead
+  const auto registry = load_plugins(vm);
+  int failures = 0;
+  for (const auto& name : args) failures += run_conformance(name, *registry);
+  return failures ? 1 : 0;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
@@ -222,7 +233,7 @@ int dispatch(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
-  const std::vector<std::string> commands = {"run", "validate", "plugins", "describe", "replay"};
+  const std::vector<std::string> commands = {"run", "validate", "plugins", "describe", "replay", "conformance"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
@@ -249,6 +260,7 @@ int dispatch(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << "usage: optbench-host " << command
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
+                  command == "conformance" ? " OPTIMIZER..." :
                   command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;
@@ -256,6 +268,7 @@ int dispatch(int argc, char** argv) {
   if (command == "plugins") return cmd_plugins(vm);
   if (command == "describe") return cmd_describe(vm, args);
   if (command == "replay") return cmd_replay(vm, args);
+  if (command == "conformance") return cmd_conformance(vm, args);
   return cmd_experiment(command, vm, args);
 }
 

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "analytic_problems.h"
 #include "toml_params.h"
 
 namespace fs = std::filesystem;
@@ -46,27 +47,6 @@ torch::Tensor tensor_from(const json& j, std::vector<std::int64_t> shape, torch:
   flatten(j, values);
   return torch::tensor(values, torch::kFloat64).to(dtype).reshape(shape);
 }
-
-// The loss of one golden problem type, built from its _problem.json alone.
-struct Problem {
-  std::string type;
-  torch::Dtype dtype = torch::kFloat64;
-  torch::Tensor X, y, A, b;
-
-  torch::Tensor loss(const std::vector<torch::Tensor>& p) const {
-    if (type == "rosenbrock") {
-      auto x0 = p[0][0], x1 = p[0][1];
-      return (1 - x0).pow(2) + 100 * (x1 - x0.pow(2)).pow(2);
-    }
-    if (type == "mlp") {
-      namespace F = torch::nn::functional;
-      auto h = torch::tanh(F::linear(X, p[0], p[1]));
-      return F::cross_entropy(F::linear(h, p[2], p[3]), y);
-    }
-    auto x = torch::cat(p);  // quadratic: 0.5 xᵀAx − bᵀx
-    return 0.5 * x.dot(A.mv(x)) - b.dot(x);
-  }
-};
 
 Problem load_problem(const fs::path& file, const json& j) {
   Problem problem;

@@ -296,6 +296,10 @@ TEST_F(HostTest, ExternalPluginBuiltAgainstTheInstalledSdk) {
   EXPECT_TRUE(contains(plugins.output, "sign_sgd 0.1.0  " + build.string() + "/sign_sgd.so")) << plugins.output;
   EXPECT_TRUE(contains(plugins.output, "optimizer signum")) << plugins.output;
 
+  const auto conformance = run_host("conformance signum --plugin-dir '" + build.string() + "'");
+  EXPECT_EQ(conformance.exit_code, 0) << conformance.output;
+  EXPECT_TRUE(contains(conformance.output, "PASSED: 0 of 8 checks failed")) << conformance.output;
+
   write_idx_dataset(dir_ / "data", 200, 50);
   write_file(dir_ / "exp.toml", idx_experiment(dir_ / "data", dir_ / "out", "[\"signum\"]"));
   const auto r = run_host("run '" + (dir_ / "exp.toml").string() + "' --epochs 1 --plugin-dir '" +
@@ -320,4 +324,16 @@ TEST_F(HostTest, AllSixteenOptimizersTrain) {
     const bool sharpness = s["optimizer"] == "sam" || s["optimizer"] == "gsam";
     EXPECT_EQ(s["gradient_evaluations"], sharpness ? 12 : 6) << d;
   }
+}
+
+TEST_F(HostTest, ConformanceFailsAnOptimizerThatDoesNotMove) {
+  // With the fixtures first on the search path, "adam" is duplicate_adam's no-op optimizer.
+  const auto r = run_host("conformance adam --plugin-dir '" + std::string(FIXTURE_PLUGIN_DIR) + "'");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "(plugin duplicate_adam 0.0.1")) << r.output;
+  EXPECT_TRUE(contains(r.output, "converges: quadratic             FAIL  best f = 27.5")) << r.output;
+  EXPECT_TRUE(contains(r.output, "FAILED: 3 of 8 checks failed")) << r.output;
+  const auto typo = run_host("conformance adma");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_TRUE(contains(typo.output, "no optimizer named 'adma'; did you mean 'adam'?")) << typo.output;
 }
