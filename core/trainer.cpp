@@ -157,7 +157,8 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << "best epoch: " << s["best_epoch"] << "\n"
     << "best validation: " << metrics_text(s["best_validation"]) << "\n"
     << "test (best checkpoint): " << metrics_text(s["test"]) << "\n"
-    << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << "\n"
+    << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << " ("
+    << s["declared_gradient_evaluations_per_step"] << " per step declared by the optimizer)\n"
     << "training time: " << format_duration(s["train_seconds"].get<double>()) << " ("
     << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
     << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step)\n"
@@ -373,6 +374,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["epochs_run"] = epochs_run;
   s["steps"] = step;
   s["gradient_evaluations"] = grad_evals;
+  s["declared_gradient_evaluations_per_step"] = a.registry->capabilities(spec.optimizer->name).gradient_evaluations;
   s["final_train_loss"] = std::isfinite(final_train_loss) ? json(final_train_loss) : json(nullptr);
   s["train_seconds"] = train_seconds;
   s["wall_seconds"] = seconds_since(wall_start);

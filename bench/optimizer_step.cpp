@@ -1,0 +1,131 @@
+// Optimizer step cost on ResNet-18's parameter set (CIFAR stem: 11.2 M parameters in 62 tensors,
+// random gradients), for every optimizer plugin found, beside a memory-bandwidth reference
+// measured in the same run: a STREAM-like triad a = b + s·c over the same number of elements.
+//
+//   optimizer_step [--quick] [--threads N] [--json FILE]
+//
+// Bound per optimizer: the bytes it must move at least (read w, g and its state tensors; write w
+// and the state) at the triad's bandwidth. SAM/GSAM's closure restores the stored gradients, so
+// their time is the optimizer's own work around two gradient evaluations.
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <boost/dll/runtime_symbol_info.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "plugin_registry.h"
+#include "plugin_search.h"
+#include "toml_params.h"
+#include "trainer.h"
+
+using namespace optbench;
+using namespace optbench::core;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+template <class F>
+double best_ms(int repeats, F&& f) {
+  double best = 1e300;
+  for (int r = 0; r < repeats; ++r) {
+    const auto start = Clock::now();
+    f();
+    best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  int threads = static_cast<int>(std::thread::hardware_concurrency());
+  std::string json_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--quick") quick = true;
+    else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
+    else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--json FILE]\n");
+      return 2;
+    }
+  }
+  torch::set_num_threads(threads);
+  const int steps = quick ? 2 : 20, repeats = quick ? 1 : 5;
+
+  PluginRegistry registry;
+  const auto search = resolve_plugin_search({}, "", boost::dll::program_location().parent_path());
+  for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
+
+  DataSpec spec;
+  spec.modality = "image";
+  spec.num_classes = 10;
+  spec.input_shape = {3, 32, 32};
+  ResolveOptions model_options{"bench", "[model]", {"bench"}, {}, true, &registry};
+  auto model = registry.make_model("resnet18", resolve_params(nullptr, *registry.find(Kind::kModel, "resnet18")->schema,
+                                                              model_options), spec);
+  torch::manual_seed(0);
+  std::vector<torch::Tensor> grads;
+  std::int64_t numel = 0;
+  nlohmann::json shapes = nlohmann::json::array();
+  for (const auto& p : model->parameters()) {
+    grads.push_back(torch::randn_like(p) * 1e-2);
+    numel += p.numel();
+    shapes.push_back(p.sizes().vec());
+  }
+
+  // Memory-bandwidth reference: a = b + s·c, 3 streams of `numel` floats.
+  auto b = torch::randn({numel}), c = torch::randn({numel}), a = torch::empty({numel});
+  torch::add_out(a, b, c, 0.5);
+  const double triad_ms = best_ms(quick ? 3 : 20, [&] { torch::add_out(a, b, c, 0.5); });
+  const double bytes_per_ms = 3.0 * 4 * numel / triad_ms;
+
+  nlohmann::json out;
+  out["threads"] = threads;
+  out["parameters"] = numel;
+  out["tensors"] = grads.size();
+  out["shapes"] = shapes;
+  out["triad_gb_per_s"] = bytes_per_ms / 1e6;
+  std::printf("ResNet-18 (CIFAR) parameter set: %lld parameters in %zu tensors, %d threads\n",
+              static_cast<long long>(numel), grads.size(), threads);
+  std::printf("triad bandwidth: %.1f GB/s (%.3f ms for 3 x %.1f MB)\n\n", bytes_per_ms / 1e6, triad_ms,
+              numel * 4 / 1e6);
+  std::printf("%-14s %10s %10s %8s\n", "optimizer", "ms/step", "bound ms", "x bound");
+
+  for (const auto& name : registry.names(Kind::kOptimizer)) {
+    const CatalogEntry* entry = registry.find(Kind::kOptimizer, name);
+    ResolveOptions options{"bench", "[optimizer." + name + "]", {"bench"}, {}, true, &registry};
+    const Params params = resolve_params(nullptr, *entry->schema, options);
+    std::vector<torch::Tensor> weights;
+    for (const auto& p : model->parameters()) weights.push_back(p.detach().clone().requires_grad_(true));
+    auto set_grads = [&] {
+      for (std::size_t i = 0; i < weights.size(); ++i) weights[i].mutable_grad() = grads[i].clone();
+    };
+    set_grads();
+    ParamGroup group;
+    group.params = weights;
+    auto optimizer = registry.make_optimizer(name, {group}, params);
+    Closure closure = [&] {
+      torch::NoGradGuard no_grad;
+      for (std::size_t i = 0; i < weights.size(); ++i) weights[i].mutable_grad().copy_(grads[i]);
+      return torch::zeros({});
+    };
+    optimizer->step(closure);  // creates the state
+    const double ms = best_ms(repeats, [&] {
+                        for (int s = 0; s < steps; ++s) optimizer->step(closure);
+                      }) / steps;
+    const auto& caps = registry.capabilities(name);
+    const double streams = 3 + 2 * caps.state_per_parameter;  // read w, g, state; write w, state
+    const double bound = streams * 4 * numel / bytes_per_ms;
+    std::printf("%-14s %10.3f %10.3f %8.2f\n", name.c_str(), ms, bound, ms / bound);
+    out["optimizers"][name] = {{"ms_per_step", ms}, {"bound_ms", bound}, {"streams", streams}};
+  }
+  if (!json_path.empty()) std::ofstream(json_path) << out.dump(2) << "\n";
+  return 0;
+}
