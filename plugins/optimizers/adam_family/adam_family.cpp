@@ -3,9 +3,43 @@
 // torch.optim.Adam/AdamW/RAdam 1.13 (single-tensor path), including AMSGrad (Reddi et al. 2018).
 #include <optbench/sdk.h>
 
+#include <ATen/Parallel.h>
+
 #include <cmath>
 
+#include "adam_kernel.h"
+
 namespace {
+
+using optbench::AdamScalars;
+using optbench::adam_update;
+
+// The fused path covers contiguous float/double tensors on the CPU; anything else takes the
+// reference path (CUDA, other dtypes, strided views).
+bool fusable(const std::vector<torch::Tensor>& tensors) {
+  const auto& w = tensors.front();
+  if (!w.device().is_cpu() || (w.scalar_type() != torch::kFloat && w.scalar_type() != torch::kDouble))
+    return false;
+  for (const auto& t : tensors)
+    if (!t.is_contiguous() || t.scalar_type() != w.scalar_type() || t.is_sparse()) return false;
+  return true;
+}
+
+void fused_adam(const torch::Tensor& w, const torch::Tensor& g, torch::Tensor& m, torch::Tensor& v,
+                torch::Tensor* v_max, const AdamScalars& s) {
+  AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adam", [&] {
+    scalar_t* wp = w.data_ptr<scalar_t>();
+    const scalar_t* gp = g.data_ptr<scalar_t>();
+    scalar_t* mp = m.data_ptr<scalar_t>();
+    scalar_t* vp = v.data_ptr<scalar_t>();
+    scalar_t* xp = v_max ? v_max->data_ptr<scalar_t>() : nullptr;
+    at::parallel_for(0, w.numel(), 1 << 15, [&](std::int64_t begin, std::int64_t end) {
+      auto* x = xp ? xp + begin : nullptr;
+      const std::int64_t n = end - begin;
+      adam_update<scalar_t>(wp + begin, gp + begin, mp + begin, vp + begin, x, n, s);
+    });
+  });
+}
 
 class Adam final : public optbench::Optimizer {
  public:
@@ -27,27 +61,34 @@ class Adam final : public optbench::Optimizer {
         torch::Tensor grad = w.grad();
         double& t = state(g, i).scalars["step"];
         t += 1;
+        auto& m = state_tensor(g, i, "exp_avg");
+        auto& v = state_tensor(g, i, "exp_avg_sq");
+        torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(g, i, "max_exp_avg_sq") : nullptr;
+        const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
+        std::vector<torch::Tensor> all = {w, grad, m, v};
+        if (v_max_fused) all.push_back(*v_max_fused);
+        if (fusable(all)) {
+          fused_adam(w, grad, m, v, v_max_fused,
+                     {group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_});
+          continue;
+        }
+        // Reference path, as torch.optim.Adam's single-tensor loop.
         if (group.weight_decay != 0) {
           if (decoupled_)
             w.mul_(1 - group.lr * group.weight_decay);  // AdamW: w ← w(1 - ηλ)
           else
             grad = grad.add(w, group.weight_decay);  // Adam: g ← g + λw (L2)
         }
-        auto& m = state_tensor(g, i, "exp_avg");
-        auto& v = state_tensor(g, i, "exp_avg_sq");
         m.mul_(beta1_).add_(grad, 1 - beta1_);               // m_t = β1 m + (1-β1) g
         v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);     // v_t = β2 v + (1-β2) g²
-        const double bias_correction1 = 1 - std::pow(beta1_, t);
-        const double bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
         torch::Tensor denom;
         if (amsgrad_) {
-          auto& v_max = state_tensor(g, i, "max_exp_avg_sq");
-          torch::maximum_out(v_max, v_max, v);               // v̂ = max(v̂, v)
-          denom = (v_max.sqrt() / bias_correction2_sqrt).add_(eps_);
+          torch::maximum_out(*v_max_fused, *v_max_fused, v);  // v̂ = max(v̂, v)
+          denom = (v_max_fused->sqrt() / bc2_sqrt).add_(eps_);
         } else {
-          denom = (v.sqrt() / bias_correction2_sqrt).add_(eps_);  // ε after bias correction
+          denom = (v.sqrt() / bc2_sqrt).add_(eps_);  // ε after bias correction
         }
-        w.addcdiv_(m, denom, -group.lr / bias_correction1);  // w -= η/(1-β1ᵗ) · m/denom
+        w.addcdiv_(m, denom, -group.lr / bc1);  // w -= η/(1-β1ᵗ) · m/denom
       }
     }
   }
