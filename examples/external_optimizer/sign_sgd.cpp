@@ -10,17 +10,11 @@ class Signum final : public optbench::Optimizer {
       : Optimizer(std::move(groups)), momentum_(p.get<double>("momentum")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        auto& m = state_tensor(g, i, "momentum");
-        m.mul_(momentum_).add_(w.grad(), 1 - momentum_);
-        w.add_(m.sign() + group.weight_decay * w, -group.lr);
-      }
-    }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      auto& m = state_tensor(p, "momentum");
+      m.mul_(momentum_).add_(w.grad(), 1 - momentum_);
+      w.add_(m.sign() + group.weight_decay * w, -group.lr);
+    });
   }
 
  private:

@@ -30,64 +30,58 @@ class Adafactor final : public optbench::Optimizer {
   }
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        const auto& grad = w.grad();
-        const bool factored = grad.dim() >= 2;
-        auto& st = state(g, i);
-        double& t = st.scalars["step"];
-        t += 1;
-        // α_t = max(ε2, RMS(w)) · ρ_t, ρ_t = min(1e-6·t or 1e-2, 1/sqrt(t)) under relative steps.
-        // As in the reference, α_t is a tensor of w's dtype when RMS(w) wins the max: in float32
-        // that rounding matters (Adafactor's update is close to sign(g), so tiny differences flip).
-        double step_size = group.lr;
-        if (relative_step_) step_size = std::min(warmup_init_ ? 1e-6 * t : 1e-2, 1.0 / std::sqrt(t));
-        const torch::Tensor rms = rms_tensor(w);
-        const bool rms_wins = scale_parameter_ && rms.item<double>() > eps2_;
-        const torch::Tensor lr_tensor = rms_wins ? rms * step_size : torch::Tensor();
-        const double lr = rms_wins ? lr_tensor.item<double>() : (scale_parameter_ ? eps2_ : 1.0) * step_size;
-        const double beta2t = 1.0 - std::pow(t, decay_rate_);  // β̂2_t = 1 - t^c
-        auto update = grad.pow(2) + eps1_;
-        if (factored) {
-          if (!st.tensors.count("exp_avg_sq_row")) {
-            auto shape = grad.sizes().vec();
-            auto row_shape = shape, col_shape = shape;
-            row_shape.pop_back();
-            col_shape.erase(col_shape.end() - 2);
-            st.tensors["exp_avg_sq_row"] = torch::zeros(row_shape, grad.options());
-            st.tensors["exp_avg_sq_col"] = torch::zeros(col_shape, grad.options());
-          }
-          auto& row = st.tensors["exp_avg_sq_row"];
-          auto& col = st.tensors["exp_avg_sq_col"];
-          row.mul_(beta2t).add_(update.mean(-1), 1.0 - beta2t);
-          col.mul_(beta2t).add_(update.mean(-2), 1.0 - beta2t);
-          // V̂ ≈ R Cᵀ / Σ R, applied as rsqrt factors (fairseq's _approx_sq_grad)
-          auto r_factor = (row / row.mean(-1, /*keepdim=*/true)).rsqrt_().unsqueeze(-1);
-          auto c_factor = col.unsqueeze(-2).rsqrt();
-          update = torch::mul(r_factor, c_factor);
-          update.mul_(grad);
-        } else {
-          auto& v = state_tensor(g, i, "exp_avg_sq");
-          v.mul_(beta2t).add_(update, 1.0 - beta2t);
-          update = v.rsqrt().mul_(grad);
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      const auto& grad = w.grad();
+      const bool factored = grad.dim() >= 2;
+      auto& st = state(p);
+      double& t = st.scalars["step"];
+      t += 1;
+      // α_t = max(ε2, RMS(w)) · ρ_t, ρ_t = min(1e-6·t or 1e-2, 1/sqrt(t)) under relative steps.
+      // As in the reference, α_t is a tensor of w's dtype when RMS(w) wins the max: in float32
+      // that rounding matters (Adafactor's update is close to sign(g), so tiny differences flip).
+      double step_size = group.lr;
+      if (relative_step_) step_size = std::min(warmup_init_ ? 1e-6 * t : 1e-2, 1.0 / std::sqrt(t));
+      const torch::Tensor rms = rms_tensor(w);
+      const bool rms_wins = scale_parameter_ && rms.item<double>() > eps2_;
+      const torch::Tensor lr_tensor = rms_wins ? rms * step_size : torch::Tensor();
+      const double lr = rms_wins ? lr_tensor.item<double>() : (scale_parameter_ ? eps2_ : 1.0) * step_size;
+      const double beta2t = 1.0 - std::pow(t, decay_rate_);  // β̂2_t = 1 - t^c
+      auto update = grad.pow(2) + eps1_;
+      if (factored) {
+        if (!st.tensors.count("exp_avg_sq_row")) {
+          auto shape = grad.sizes().vec();
+          auto row_shape = shape, col_shape = shape;
+          row_shape.pop_back();
+          col_shape.erase(col_shape.end() - 2);
+          st.tensors["exp_avg_sq_row"] = torch::zeros(row_shape, grad.options());
+          st.tensors["exp_avg_sq_col"] = torch::zeros(col_shape, grad.options());
         }
-        update.div_((rms_tensor(update) / clip_threshold_).clamp_(1.0));  // U / max(1, RMS(U)/d)
-        if (rms_wins) update.mul_(lr_tensor);
-        else update.mul_(lr);
-        if (has_beta1_) {
-          auto& m = state_tensor(g, i, "exp_avg");
-          m.mul_(beta1_).add_(update, 1 - beta1_);
-          update = m;
-        }
-        if (group.weight_decay != 0)
-          w.add_(w, rms_wins ? (lr_tensor * -group.weight_decay).item<double>() : -group.weight_decay * lr);
-        w.add_(-update);
+        auto& row = st.tensors["exp_avg_sq_row"];
+        auto& col = st.tensors["exp_avg_sq_col"];
+        row.mul_(beta2t).add_(update.mean(-1), 1.0 - beta2t);
+        col.mul_(beta2t).add_(update.mean(-2), 1.0 - beta2t);
+        // V̂ ≈ R Cᵀ / Σ R, applied as rsqrt factors (fairseq's _approx_sq_grad)
+        auto r_factor = (row / row.mean(-1, /*keepdim=*/true)).rsqrt_().unsqueeze(-1);
+        auto c_factor = col.unsqueeze(-2).rsqrt();
+        update = torch::mul(r_factor, c_factor);
+        update.mul_(grad);
+      } else {
+        auto& v = state_tensor(p, "exp_avg_sq");
+        v.mul_(beta2t).add_(update, 1.0 - beta2t);
+        update = v.rsqrt().mul_(grad);
       }
-    }
+      update.div_((rms_tensor(update) / clip_threshold_).clamp_(1.0));  // U / max(1, RMS(U)/d)
+      if (rms_wins) update.mul_(lr_tensor);
+      else update.mul_(lr);
+      if (has_beta1_) {
+        auto& m = state_tensor(p, "exp_avg");
+        m.mul_(beta1_).add_(update, 1 - beta1_);
+        update = m;
+      }
+      if (group.weight_decay != 0)
+        w.add_(w, rms_wins ? (lr_tensor * -group.weight_decay).item<double>() : -group.weight_decay * lr);
+      w.add_(-update);
+    });
   }
 
  private:

@@ -52,45 +52,39 @@ class Adam final : public optbench::Optimizer {
         decoupled_(decoupled) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];  // in-place ops on a Tensor handle are const
-        if (!w.grad().defined()) continue;
-        torch::Tensor grad = w.grad();
-        double& t = state(g, i).scalars["step"];
-        t += 1;
-        auto& m = state_tensor(g, i, "exp_avg");
-        auto& v = state_tensor(g, i, "exp_avg_sq");
-        torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(g, i, "max_exp_avg_sq") : nullptr;
-        const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
-        std::vector<torch::Tensor> all = {w, grad, m, v};
-        if (v_max_fused) all.push_back(*v_max_fused);
-        if (fusable(all)) {
-          fused_adam(w, grad, m, v, v_max_fused,
-                     {group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_});
-          continue;
-        }
-        // Reference path, as torch.optim.Adam's single-tensor loop.
-        if (group.weight_decay != 0) {
-          if (decoupled_)
-            w.mul_(1 - group.lr * group.weight_decay);  // AdamW: w ← w(1 - ηλ)
-          else
-            grad = grad.add(w, group.weight_decay);  // Adam: g ← g + λw (L2)
-        }
-        m.mul_(beta1_).add_(grad, 1 - beta1_);               // m_t = β1 m + (1-β1) g
-        v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);     // v_t = β2 v + (1-β2) g²
-        torch::Tensor denom;
-        if (amsgrad_) {
-          torch::maximum_out(*v_max_fused, *v_max_fused, v);  // v̂ = max(v̂, v)
-          denom = (v_max_fused->sqrt() / bc2_sqrt).add_(eps_);
-        } else {
-          denom = (v.sqrt() / bc2_sqrt).add_(eps_);  // ε after bias correction
-        }
-        w.addcdiv_(m, denom, -group.lr / bc1);  // w -= η/(1-β1ᵗ) · m/denom
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor grad = w.grad();
+      double& t = state(p).scalars["step"];
+      t += 1;
+      auto& m = state_tensor(p, "exp_avg");
+      auto& v = state_tensor(p, "exp_avg_sq");
+      torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(p, "max_exp_avg_sq") : nullptr;
+      const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
+      std::vector<torch::Tensor> all = {w, grad, m, v};
+      if (v_max_fused) all.push_back(*v_max_fused);
+      if (fusable(all)) {
+        fused_adam(w, grad, m, v, v_max_fused,
+                   {group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_});
+        return;
       }
-    }
+      // Reference path, as torch.optim.Adam's single-tensor loop.
+      if (group.weight_decay != 0) {
+        if (decoupled_)
+          w.mul_(1 - group.lr * group.weight_decay);  // AdamW: w ← w(1 - ηλ)
+        else
+          grad = grad.add(w, group.weight_decay);  // Adam: g ← g + λw (L2)
+      }
+      m.mul_(beta1_).add_(grad, 1 - beta1_);               // m_t = β1 m + (1-β1) g
+      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);     // v_t = β2 v + (1-β2) g²
+      torch::Tensor denom;
+      if (amsgrad_) {
+        torch::maximum_out(*v_max_fused, *v_max_fused, v);  // v̂ = max(v̂, v)
+        denom = (v_max_fused->sqrt() / bc2_sqrt).add_(eps_);
+      } else {
+        denom = (v.sqrt() / bc2_sqrt).add_(eps_);  // ε after bias correction
+      }
+      w.addcdiv_(m, denom, -group.lr / bc1);  // w -= η/(1-β1ᵗ) · m/denom
+    });
   }
 
  private:
@@ -108,36 +102,30 @@ class RAdam final : public optbench::Optimizer {
         eps_(p.get<double>("eps")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
     const double rho_inf = 2 / (1 - beta2_) - 1;  // ρ∞, the maximum length of the approximated SMA
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        torch::Tensor grad = w.grad();
-        double& t = state(g, i).scalars["step"];
-        t += 1;
-        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-        auto& m = state_tensor(g, i, "exp_avg");
-        auto& v = state_tensor(g, i, "exp_avg_sq");
-        m.mul_(beta1_).add_(grad, 1 - beta1_);
-        v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
-        const double bias_correction1 = 1 - std::pow(beta1_, t);
-        const double bias_correction2 = 1 - std::pow(beta2_, t);
-        auto m_hat = m / bias_correction1;
-        const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
-        if (rho_t > 5.0) {
-          const double rect = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
-                                        ((rho_inf - 4) * (rho_inf - 2) * rho_t));  // r_t
-          // sqrt(1-β2ᵗ) / (sqrt(v) + ε), written as torch evaluates `scalar / tensor`.
-          auto adaptive_lr = v.sqrt().add_(eps_).reciprocal() * std::sqrt(bias_correction2);
-          w.add_(m_hat * group.lr * adaptive_lr * rect, -1.0);
-        } else {
-          w.add_(m_hat * group.lr, -1.0);
-        }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor grad = w.grad();
+      double& t = state(p).scalars["step"];
+      t += 1;
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      auto& m = state_tensor(p, "exp_avg");
+      auto& v = state_tensor(p, "exp_avg_sq");
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
+      const double bias_correction1 = 1 - std::pow(beta1_, t);
+      const double bias_correction2 = 1 - std::pow(beta2_, t);
+      auto m_hat = m / bias_correction1;
+      const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
+      if (rho_t > 5.0) {
+        const double rect = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                      ((rho_inf - 4) * (rho_inf - 2) * rho_t));  // r_t
+        // sqrt(1-β2ᵗ) / (sqrt(v) + ε), written as torch evaluates `scalar / tensor`.
+        auto adaptive_lr = v.sqrt().add_(eps_).reciprocal() * std::sqrt(bias_correction2);
+        w.add_(m_hat * group.lr * adaptive_lr * rect, -1.0);
+      } else {
+        w.add_(m_hat * group.lr, -1.0);
       }
-    }
+    });
   }
 
  private:

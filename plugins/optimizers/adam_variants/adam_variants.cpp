@@ -25,55 +25,49 @@ class AdaBelief final : public optbench::Optimizer {
         degenerated_to_sgd_(p.get<bool>("degenerated_to_sgd")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        torch::Tensor grad = w.grad();
-        if (decouple_) {
-          w.mul_(fixed_decay_ ? 1.0 - group.weight_decay : 1.0 - group.lr * group.weight_decay);
-        } else if (group.weight_decay != 0) {
-          grad = grad.add(w, group.weight_decay);
-        }
-        auto& m = state_tensor(g, i, "exp_avg");
-        auto& s = state_tensor(g, i, "exp_avg_var");
-        double& t = state(g, i).scalars["step"];
-        t += 1;
-        const double bias_correction1 = 1 - std::pow(beta1_, t);
-        const double bias_correction2 = 1 - std::pow(beta2_, t);
-        m.mul_(beta1_).add_(grad, 1 - beta1_);
-        auto residual = grad - m;                                  // g - m: the "belief" in g
-        s.mul_(beta2_).addcmul_(residual, residual, 1 - beta2_);   // s = β2 s + (1-β2)(g - m)²
-        torch::Tensor denom;
-        if (amsgrad_) {
-          auto& s_max = state_tensor(g, i, "max_exp_avg_var");
-          torch::max_out(s_max, s_max, s.add_(eps_));               // the reference keeps s + ε
-          denom = (s_max.sqrt() / std::sqrt(bias_correction2)).add_(eps_);
-        } else {
-          denom = (s.add_(eps_).sqrt() / std::sqrt(bias_correction2)).add_(eps_);
-        }
-        if (!rectify_) {
-          w.addcdiv_(m, denom, -group.lr / bias_correction1);
-          continue;
-        }
-        // Rectification as RAdam (Liu et al. 2020), with the reference's N_sma >= 5 threshold.
-        const double beta2_t = std::pow(beta2_, t);
-        const double n_max = 2 / (1 - beta2_) - 1;
-        const double n_sma = n_max - 2 * t * beta2_t / (1 - beta2_t);
-        double step_size = -1;
-        if (n_sma >= 5)
-          step_size = std::sqrt((1 - beta2_t) * (n_sma - 4) / (n_max - 4) * (n_sma - 2) / n_sma * n_max /
-                                (n_max - 2)) / (1 - std::pow(beta1_, t));
-        else if (degenerated_to_sgd_)
-          step_size = 1.0 / (1 - std::pow(beta1_, t));
-        if (n_sma >= 5)
-          w.addcdiv_(m, s.sqrt().add_(eps_), -step_size * group.lr);
-        else if (step_size > 0)
-          w.add_(m, -step_size * group.lr);
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor grad = w.grad();
+      if (decouple_) {
+        w.mul_(fixed_decay_ ? 1.0 - group.weight_decay : 1.0 - group.lr * group.weight_decay);
+      } else if (group.weight_decay != 0) {
+        grad = grad.add(w, group.weight_decay);
       }
-    }
+      auto& m = state_tensor(p, "exp_avg");
+      auto& s = state_tensor(p, "exp_avg_var");
+      double& t = state(p).scalars["step"];
+      t += 1;
+      const double bias_correction1 = 1 - std::pow(beta1_, t);
+      const double bias_correction2 = 1 - std::pow(beta2_, t);
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      auto residual = grad - m;                                  // g - m: the "belief" in g
+      s.mul_(beta2_).addcmul_(residual, residual, 1 - beta2_);   // s = β2 s + (1-β2)(g - m)²
+      torch::Tensor denom;
+      if (amsgrad_) {
+        auto& s_max = state_tensor(p, "max_exp_avg_var");
+        torch::max_out(s_max, s_max, s.add_(eps_));               // the reference keeps s + ε
+        denom = (s_max.sqrt() / std::sqrt(bias_correction2)).add_(eps_);
+      } else {
+        denom = (s.add_(eps_).sqrt() / std::sqrt(bias_correction2)).add_(eps_);
+      }
+      if (!rectify_) {
+        w.addcdiv_(m, denom, -group.lr / bias_correction1);
+        return;
+      }
+      // Rectification as RAdam (Liu et al. 2020), with the reference's N_sma >= 5 threshold.
+      const double beta2_t = std::pow(beta2_, t);
+      const double n_max = 2 / (1 - beta2_) - 1;
+      const double n_sma = n_max - 2 * t * beta2_t / (1 - beta2_t);
+      double step_size = -1;
+      if (n_sma >= 5)
+        step_size = std::sqrt((1 - beta2_t) * (n_sma - 4) / (n_max - 4) * (n_sma - 2) / n_sma * n_max /
+                              (n_max - 2)) / (1 - std::pow(beta1_, t));
+      else if (degenerated_to_sgd_)
+        step_size = 1.0 / (1 - std::pow(beta1_, t));
+      if (n_sma >= 5)
+        w.addcdiv_(m, s.sqrt().add_(eps_), -step_size * group.lr);
+      else if (step_size > 0)
+        w.add_(m, -step_size * group.lr);
+    });
   }
 
  private:
@@ -91,32 +85,26 @@ class Yogi final : public optbench::Optimizer {
         initial_(p.get<double>("initial_accumulator")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        auto& st = state(g, i);
-        if (!st.tensors.count("exp_avg")) {  // both moments start at initial_accumulator
-          st.tensors["exp_avg"] = torch::full_like(w, initial_);
-          st.tensors["exp_avg_sq"] = torch::full_like(w, initial_);
-        }
-        auto& m = st.tensors["exp_avg"];
-        auto& v = st.tensors["exp_avg_sq"];
-        double& t = st.scalars["step"];
-        t += 1;
-        const double bias_correction1 = 1 - std::pow(beta1_, t);
-        const double bias_correction2 = 1 - std::pow(beta2_, t);
-        torch::Tensor grad = w.grad();
-        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-        m.mul_(beta1_).add_(grad, 1 - beta1_);
-        auto grad_squared = grad.mul(grad);
-        v.addcmul_(torch::sign(v - grad_squared), grad_squared, -(1 - beta2_));  // v -= (1-β2) sign(v - g²) g²
-        auto denom = (v.sqrt() / std::sqrt(bias_correction2)).add_(eps_);
-        w.addcdiv_(m, denom, -group.lr / bias_correction1);
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      auto& st = state(p);
+      if (!st.tensors.count("exp_avg")) {  // both moments start at initial_accumulator
+        st.tensors["exp_avg"] = torch::full_like(w, initial_);
+        st.tensors["exp_avg_sq"] = torch::full_like(w, initial_);
       }
-    }
+      auto& m = st.tensors["exp_avg"];
+      auto& v = st.tensors["exp_avg_sq"];
+      double& t = st.scalars["step"];
+      t += 1;
+      const double bias_correction1 = 1 - std::pow(beta1_, t);
+      const double bias_correction2 = 1 - std::pow(beta2_, t);
+      torch::Tensor grad = w.grad();
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      auto grad_squared = grad.mul(grad);
+      v.addcmul_(torch::sign(v - grad_squared), grad_squared, -(1 - beta2_));  // v -= (1-β2) sign(v - g²) g²
+      auto denom = (v.sqrt() / std::sqrt(bias_correction2)).add_(eps_);
+      w.addcdiv_(m, denom, -group.lr / bias_correction1);
+    });
   }
 
  private:

@@ -18,34 +18,28 @@ class RmsProp final : public optbench::Optimizer {
         centered_(p.get<bool>("centered")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        torch::Tensor grad = w.grad();
-        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-        auto& v = state_tensor(g, i, "square_avg");
-        v.mul_(alpha_).addcmul_(grad, grad, 1 - alpha_);  // v = αv + (1-α)g²
-        torch::Tensor avg;
-        if (centered_) {
-          auto& mean = state_tensor(g, i, "grad_avg");
-          mean.mul_(alpha_).add_(grad, 1 - alpha_);  // ḡ = αḡ + (1-α)g
-          avg = v.addcmul(mean, mean, -1).sqrt_();   // sqrt(v - ḡ²)
-        } else {
-          avg = v.sqrt();
-        }
-        avg.add_(eps_);
-        if (momentum_ > 0) {
-          auto& buf = state_tensor(g, i, "momentum_buffer");
-          buf.mul_(momentum_).addcdiv_(grad, avg);
-          w.add_(buf, -group.lr);
-        } else {
-          w.addcdiv_(grad, avg, -group.lr);
-        }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor grad = w.grad();
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      auto& v = state_tensor(p, "square_avg");
+      v.mul_(alpha_).addcmul_(grad, grad, 1 - alpha_);  // v = αv + (1-α)g²
+      torch::Tensor avg;
+      if (centered_) {
+        auto& mean = state_tensor(p, "grad_avg");
+        mean.mul_(alpha_).add_(grad, 1 - alpha_);  // ḡ = αḡ + (1-α)g
+        avg = v.addcmul(mean, mean, -1).sqrt_();   // sqrt(v - ḡ²)
+      } else {
+        avg = v.sqrt();
       }
-    }
+      avg.add_(eps_);
+      if (momentum_ > 0) {
+        auto& buf = state_tensor(p, "momentum_buffer");
+        buf.mul_(momentum_).addcdiv_(grad, avg);
+        w.add_(buf, -group.lr);
+      } else {
+        w.addcdiv_(grad, avg, -group.lr);
+      }
+    });
   }
 
  private:
@@ -62,24 +56,18 @@ class Adagrad final : public optbench::Optimizer {
         eps_(p.get<double>("eps")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        auto& s = state(g, i);
-        if (!s.tensors.count("sum")) s.tensors["sum"] = torch::full_like(w, initial_);
-        double& t = s.scalars["step"];
-        t += 1;
-        torch::Tensor grad = w.grad();
-        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-        const double clr = group.lr / (1 + (t - 1) * lr_decay_);
-        auto& sum = s.tensors["sum"];
-        sum.addcmul_(grad, grad, 1);                                   // Σ g²
-        w.addcdiv_(grad, sum.sqrt().add_(eps_), -clr);                 // w -= clr·g/(sqrt(Σg²) + ε)
-      }
-    }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      auto& s = state(p);
+      if (!s.tensors.count("sum")) s.tensors["sum"] = torch::full_like(w, initial_);
+      double& t = s.scalars["step"];
+      t += 1;
+      torch::Tensor grad = w.grad();
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      const double clr = group.lr / (1 + (t - 1) * lr_decay_);
+      auto& sum = s.tensors["sum"];
+      sum.addcmul_(grad, grad, 1);                                   // Σ g²
+      w.addcdiv_(grad, sum.sqrt().add_(eps_), -clr);                 // w -= clr·g/(sqrt(Σg²) + ε)
+    });
   }
 
  private:
@@ -92,23 +80,17 @@ class Adadelta final : public optbench::Optimizer {
       : Optimizer(std::move(groups)), rho_(p.get<double>("rho")), eps_(p.get<double>("eps")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        torch::Tensor grad = w.grad();
-        if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-        auto& v = state_tensor(g, i, "square_avg");
-        auto& u = state_tensor(g, i, "acc_delta");
-        v.mul_(rho_).addcmul_(grad, grad, 1 - rho_);             // E[g²]
-        auto std = v.add(eps_).sqrt_();
-        auto delta = u.add(eps_).sqrt_().div_(std).mul_(grad);   // Δ = RMS[Δ]/RMS[g] · g
-        u.mul_(rho_).addcmul_(delta, delta, 1 - rho_);           // E[Δ²]
-        w.add_(delta, -group.lr);
-      }
-    }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor grad = w.grad();
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      auto& v = state_tensor(p, "square_avg");
+      auto& u = state_tensor(p, "acc_delta");
+      v.mul_(rho_).addcmul_(grad, grad, 1 - rho_);             // E[g²]
+      auto std = v.add(eps_).sqrt_();
+      auto delta = u.add(eps_).sqrt_().div_(std).mul_(grad);   // Δ = RMS[Δ]/RMS[g] · g
+      u.mul_(rho_).addcmul_(delta, delta, 1 - rho_);           // E[Δ²]
+      w.add_(delta, -group.lr);
+    });
   }
 
  private:

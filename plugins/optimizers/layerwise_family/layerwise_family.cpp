@@ -21,27 +21,21 @@ class Lars final : public optbench::Optimizer {
         adaptation_filter_(p.get<bool>("lars_adaptation_filter")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        const bool one_dimensional = w.dim() == 1;  // the reference's test for biases and norms
-        torch::Tensor d = w.grad();
-        if (!decay_filter_ || !one_dimensional) d = d.add(w, group.weight_decay);
-        if (!adaptation_filter_ || !one_dimensional) {
-          auto w_norm = torch::norm(w), d_norm = torch::norm(d);
-          auto one = torch::ones_like(w_norm);
-          // q = η‖w‖/‖d‖, 1 when either norm is 0 (no ε)
-          auto q = torch::where(w_norm > 0., torch::where(d_norm > 0, (w_norm * eta_) / d_norm, one), one);
-          d = d.mul(q);
-        }
-        auto& mu = state_tensor(g, i, "mu");
-        mu.mul_(momentum_).add_(d);  // no dampening
-        w.add_(mu, -group.lr);
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      const bool one_dimensional = w.dim() == 1;  // the reference's test for biases and norms
+      torch::Tensor d = w.grad();
+      if (!decay_filter_ || !one_dimensional) d = d.add(w, group.weight_decay);
+      if (!adaptation_filter_ || !one_dimensional) {
+        auto w_norm = torch::norm(w), d_norm = torch::norm(d);
+        auto one = torch::ones_like(w_norm);
+        // q = η‖w‖/‖d‖, 1 when either norm is 0 (no ε)
+        auto q = torch::where(w_norm > 0., torch::where(d_norm > 0, (w_norm * eta_) / d_norm, one), one);
+        d = d.mul(q);
       }
-    }
+      auto& mu = state_tensor(p, "mu");
+      mu.mul_(momentum_).add_(d);  // no dampening
+      w.add_(mu, -group.lr);
+    });
   }
 
  private:
@@ -61,33 +55,27 @@ class Lamb final : public optbench::Optimizer {
         debias_(p.get<bool>("debias")) {}
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        const auto& grad = w.grad();
-        auto& m = state_tensor(g, i, "exp_avg");
-        auto& v = state_tensor(g, i, "exp_avg_sq");
-        double& t = state(g, i).scalars["step"];
-        t += 1;
-        m.mul_(beta1_).add_(grad, 1 - beta1_);
-        v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
-        // Paper v3 does not debias; when asked, only as a scalar on the step.
-        const double bias_correction =
-            debias_ ? std::sqrt(1 - std::pow(beta2_, t)) / (1 - std::pow(beta1_, t)) : 1.0;
-        const double step_size = group.lr * bias_correction;
-        auto weight_norm = torch::norm(w).clamp(0, clamp_value_);
-        auto adam_step = m / v.sqrt().add(eps_);                    // r = m / (sqrt(v) + ε)
-        if (group.weight_decay != 0) adam_step.add_(w, group.weight_decay);  // r += λw
-        auto adam_norm = torch::norm(adam_step);
-        double alpha = -step_size;                                  // trust ratio 1
-        if (!adam_ && weight_norm.item<double>() != 0 && adam_norm.item<double>() != 0)
-          alpha = ((weight_norm / adam_norm) * -step_size).item<double>();  // in the tensor's dtype, as the reference
-        w.add_(adam_step, alpha);
-      }
-    }
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      const auto& grad = w.grad();
+      auto& m = state_tensor(p, "exp_avg");
+      auto& v = state_tensor(p, "exp_avg_sq");
+      double& t = state(p).scalars["step"];
+      t += 1;
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
+      // Paper v3 does not debias; when asked, only as a scalar on the step.
+      const double bias_correction =
+          debias_ ? std::sqrt(1 - std::pow(beta2_, t)) / (1 - std::pow(beta1_, t)) : 1.0;
+      const double step_size = group.lr * bias_correction;
+      auto weight_norm = torch::norm(w).clamp(0, clamp_value_);
+      auto adam_step = m / v.sqrt().add(eps_);                    // r = m / (sqrt(v) + ε)
+      if (group.weight_decay != 0) adam_step.add_(w, group.weight_decay);  // r += λw
+      auto adam_norm = torch::norm(adam_step);
+      double alpha = -step_size;                                  // trust ratio 1
+      if (!adam_ && weight_norm.item<double>() != 0 && adam_norm.item<double>() != 0)
+        alpha = ((weight_norm / adam_norm) * -step_size).item<double>();  // in the tensor's dtype, as the reference
+      w.add_(adam_step, alpha);
+    });
   }
 
  private:

@@ -16,21 +16,15 @@ class Lion final : public optbench::Optimizer {
   }
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
       // decoupled_weight_decay: λ is given per unit of the initial lr.
       const double wd = decoupled_ ? group.weight_decay / initial_lr_ : group.weight_decay;
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];
-        if (!w.grad().defined()) continue;
-        auto& m = state_tensor(g, i, "exp_avg");
-        w.mul_(1 - group.lr * wd);                                               // w ← w(1 - ηλ)
-        auto update = m.clone().mul_(beta1_).add(w.grad(), 1 - beta1_).sign_();  // c = sign(β1 m + (1-β1) g)
-        w.add_(update, -group.lr);
-        m.mul_(beta2_).add_(w.grad(), 1 - beta2_);                               // m = β2 m + (1-β2) g
-      }
-    }
+      auto& m = state_tensor(p, "exp_avg");
+      w.mul_(1 - group.lr * wd);                                               // w ← w(1 - ηλ)
+      auto update = m.clone().mul_(beta1_).add(w.grad(), 1 - beta1_).sign_();  // c = sign(β1 m + (1-β1) g)
+      w.add_(update, -group.lr);
+      m.mul_(beta2_).add_(w.grad(), 1 - beta2_);                               // m = β2 m + (1-β2) g
+    });
   }
 
  private:

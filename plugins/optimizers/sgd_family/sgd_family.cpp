@@ -17,28 +17,22 @@ class Sgd final : public optbench::Optimizer {
   }
 
   void step(const optbench::Closure&) override {
-    torch::NoGradGuard no_grad;
-    for (size_t g = 0; g < groups().size(); ++g) {
-      const auto& group = groups()[g];
-      for (size_t i = 0; i < group.params.size(); ++i) {
-        const auto& w = group.params[i];  // in-place ops on a Tensor handle are const
-        if (!w.grad().defined()) continue;
-        torch::Tensor d = w.grad();
-        if (group.weight_decay != 0) d = d.add(w, group.weight_decay);  // d = g + λw
-        if (momentum_ != 0) {
-          auto& state = this->state(g, i);
-          auto it = state.tensors.find("momentum_buffer");
-          if (it == state.tensors.end()) {
-            // First step: the buffer is d itself, undamped (torch 1.13).
-            it = state.tensors.emplace("momentum_buffer", d.clone().detach()).first;
-          } else {
-            it->second.mul_(momentum_).add_(d, 1 - dampening_);  // b = μb + (1-τ)d
-          }
-          d = nesterov_ ? d.add(it->second, momentum_) : it->second;
+    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor d = w.grad();
+      if (group.weight_decay != 0) d = d.add(w, group.weight_decay);  // d = g + λw
+      if (momentum_ != 0) {
+        auto& state = this->state(p);
+        auto it = state.tensors.find("momentum_buffer");
+        if (it == state.tensors.end()) {
+          // First step: the buffer is d itself, undamped (torch 1.13).
+          it = state.tensors.emplace("momentum_buffer", d.clone().detach()).first;
+        } else {
+          it->second.mul_(momentum_).add_(d, 1 - dampening_);  // b = μb + (1-τ)d
         }
-        w.add_(d, -group.lr);
+        d = nesterov_ ? d.add(it->second, momentum_) : it->second;
       }
-    }
+      w.add_(d, -group.lr);
+    });
   }
 
  private:

@@ -26,9 +26,7 @@ class SharpnessAware : public optbench::Optimizer {
  protected:
   template <class F>
   void for_each_with_grad(F&& f) {
-    for (auto& group : groups())
-      for (const auto& w : group.params)
-        if (w.grad().defined()) f(w);
+    for_each_parameter([&](const ParamGroup&, optbench::ParamRef, const torch::Tensor& w) { f(w); });
   }
   // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of` picks the gradient.
   template <class G>

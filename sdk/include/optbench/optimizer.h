@@ -31,6 +31,11 @@ struct Capabilities {
 // the (detached) loss. Plain optimizers ignore it; SAM-style ones call it.
 using Closure = std::function<torch::Tensor()>;
 
+// Which parameter: its group and its index in the group.
+struct ParamRef {
+  std::size_t group = 0, index = 0;
+};
+
 // Per-parameter run state, kept apart from the hyperparameters.
 struct ParamState {
   std::map<std::string, torch::Tensor> tensors;
@@ -94,13 +99,22 @@ class Optimizer {
   }
 
  protected:
-  ParamState& state(size_t group, size_t index) { return state_[group][index]; }
+  // Calls f(group, ref, w) for every parameter w that has a gradient, without autograd:
+  // the loop every step() starts with.
+  template <class F>
+  void for_each_parameter(F&& f) {
+    torch::NoGradGuard no_grad;
+    for (std::size_t g = 0; g < groups_.size(); ++g)
+      for (std::size_t i = 0; i < groups_[g].params.size(); ++i)
+        if (groups_[g].params[i].grad().defined()) f(groups_[g], ParamRef{g, i}, groups_[g].params[i]);
+  }
+  ParamState& state(ParamRef p) { return state_[p.group][p.index]; }
   // The named state tensor of a parameter, zeros like it on first use.
-  torch::Tensor& state_tensor(size_t group, size_t index, const std::string& name) {
-    auto& tensors = state_[group][index].tensors;
+  torch::Tensor& state_tensor(ParamRef p, const std::string& name) {
+    auto& tensors = state_[p.group][p.index].tensors;
     auto it = tensors.find(name);
     if (it == tensors.end())
-      it = tensors.emplace(name, torch::zeros_like(groups_[group].params[index],
+      it = tensors.emplace(name, torch::zeros_like(groups_[p.group].params[p.index],
                                                    torch::MemoryFormat::Preserve)).first;
     return it->second;
   }
