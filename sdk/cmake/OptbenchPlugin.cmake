@@ -1,17 +1,26 @@
-# optbench_add_plugin(<name> SOURCES <src>... [KIND <datasets|models|tasks|optimizers>])
+# optbench_add_plugin(<name> SOURCES <src>... [KERNELS <src>...]
+#                     [KIND <datasets|models|tasks|optimizers>])
 #
 # Builds one plugin: a MODULE library with hidden visibility linked to the SDK
 # and LibTorch, exporting only the OPTBENCH_PLUGIN entry symbol. Used by the
 # in-tree plugins and by third parties (find_package(optbench_sdk)) alike.
 #
+# KERNELS are torch-free sources of fused update loops over raw pointers: they are
+# compiled with -fno-math-errno, so that loops calling std::sqrt vectorise, and
+# without the precompiled LibTorch header (which that flag would invalidate).
+#
 # In-tree builds set OPTBENCH_PLUGIN_OUTPUT_DIR (plugins land in <dir>/<KIND>/)
 # and OPTBENCH_PCH_TARGET (a target whose LibTorch precompiled header is reused).
 function(optbench_add_plugin name)
-  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KIND" "SOURCES")
+  cmake_parse_arguments(PARSE_ARGV 1 arg "" "KIND" "SOURCES;KERNELS")
   if(NOT arg_SOURCES)
     message(FATAL_ERROR "optbench_add_plugin(${name}): SOURCES is required")
   endif()
-  add_library(${name} MODULE ${arg_SOURCES})
+  add_library(${name} MODULE ${arg_SOURCES} ${arg_KERNELS})
+  if(arg_KERNELS)
+    set_source_files_properties(${arg_KERNELS} PROPERTIES
+      SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "-fno-math-errno")
+  endif()
   target_link_libraries(${name} PRIVATE optbench::sdk)
   set_target_properties(${name} PROPERTIES
     PREFIX ""

@@ -3,8 +3,6 @@
 // torch.optim.Adam/AdamW/RAdam 1.13 (single-tensor path), including AMSGrad (Reddi et al. 2018).
 #include <optbench/sdk.h>
 
-#include <ATen/Parallel.h>
-
 #include <cmath>
 
 #include "adam_kernel.h"
@@ -13,17 +11,7 @@ namespace {
 
 using optbench::AdamScalars;
 using optbench::adam_update;
-
-// The fused path covers contiguous float/double tensors on the CPU; anything else takes the
-// reference path (CUDA, other dtypes, strided views).
-bool fusable(const std::vector<torch::Tensor>& tensors) {
-  const auto& w = tensors.front();
-  if (!w.device().is_cpu() || (w.scalar_type() != torch::kFloat && w.scalar_type() != torch::kDouble))
-    return false;
-  for (const auto& t : tensors)
-    if (!t.is_contiguous() || t.scalar_type() != w.scalar_type() || t.is_sparse()) return false;
-  return true;
-}
+using optbench::RAdamScalars;
 
 void fused_adam(const torch::Tensor& w, const torch::Tensor& g, torch::Tensor& m, torch::Tensor& v,
                 torch::Tensor* v_max, const AdamScalars& s) {
@@ -33,7 +21,7 @@ void fused_adam(const torch::Tensor& w, const torch::Tensor& g, torch::Tensor& m
     scalar_t* mp = m.data_ptr<scalar_t>();
     scalar_t* vp = v.data_ptr<scalar_t>();
     scalar_t* xp = v_max ? v_max->data_ptr<scalar_t>() : nullptr;
-    at::parallel_for(0, w.numel(), 1 << 15, [&](std::int64_t begin, std::int64_t end) {
+    optbench::parallel_chunks(w.numel(), [&](std::int64_t begin, std::int64_t end) {
       auto* x = xp ? xp + begin : nullptr;
       const std::int64_t n = end - begin;
       adam_update<scalar_t>(wp + begin, gp + begin, mp + begin, vp + begin, x, n, s);
@@ -60,9 +48,7 @@ class Adam final : public optbench::Optimizer {
       auto& v = state_tensor(p, "exp_avg_sq");
       torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(p, "max_exp_avg_sq") : nullptr;
       const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
-      std::vector<torch::Tensor> all = {w, grad, m, v};
-      if (v_max_fused) all.push_back(*v_max_fused);
-      if (fusable(all)) {
+      if (optbench::fusable({w, grad, m, v, v_max_fused ? *v_max_fused : m})) {
         fused_adam(w, grad, m, v, v_max_fused,
                    {group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_});
         return;
@@ -107,18 +93,32 @@ class RAdam final : public optbench::Optimizer {
       torch::Tensor grad = w.grad();
       double& t = state(p).scalars["step"];
       t += 1;
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
       auto& m = state_tensor(p, "exp_avg");
       auto& v = state_tensor(p, "exp_avg_sq");
-      m.mul_(beta1_).add_(grad, 1 - beta1_);
-      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
       const double bias_correction1 = 1 - std::pow(beta1_, t);
       const double bias_correction2 = 1 - std::pow(beta2_, t);
-      auto m_hat = m / bias_correction1;
       const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
+      const double rect = rho_t > 5.0 ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                                  ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                                      : 0.0;  // r_t
+      if (optbench::fusable({w, grad, m, v})) {
+        const RAdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, bias_correction1,
+                             std::sqrt(bias_correction2), rect, rho_t > 5.0};
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_radam", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>();
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+            optbench::radam_update<scalar_t>(wp + b, gp + b, mp + b, vp + b, e - b, s);
+          });
+        });
+        return;
+      }
+      // Reference path, as torch.optim.RAdam's single-tensor loop.
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
+      auto m_hat = m / bias_correction1;
       if (rho_t > 5.0) {
-        const double rect = std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
-                                      ((rho_inf - 4) * (rho_inf - 2) * rho_t));  // r_t
         // sqrt(1-β2ᵗ) / (sqrt(v) + ε), written as torch evaluates `scalar / tensor`.
         auto adaptive_lr = v.sqrt().add_(eps_).reciprocal() * std::sqrt(bias_correction2);
         w.add_(m_hat * group.lr * adaptive_lr * rect, -1.0);

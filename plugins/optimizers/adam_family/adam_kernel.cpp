@@ -53,3 +53,47 @@ template void adam_update<double>(double*, const double*, double*, double*, doub
                                   const AdamScalars&);
 
 }  // namespace optbench
+
+namespace optbench {
+
+namespace {
+
+// torch.optim.RAdam 1.13 element by element, in its operation order.
+template <class T, bool kL2, bool kRectified>
+void radam_loop(T* __restrict w, const T* __restrict g, T* __restrict m, T* __restrict v, std::int64_t n,
+                const RAdamScalars& s) {
+  const T b1 = s.beta1, b2 = s.beta2, one_minus_b1 = 1 - s.beta1, one_minus_b2 = 1 - s.beta2;
+  const T wd = s.weight_decay, eps = s.eps, lr = s.lr, bc1 = s.bias_correction1;
+  const T bc2_sqrt = s.bias_correction2_sqrt, rect = s.rect;
+  for (std::int64_t i = 0; i < n; ++i) {
+    T gi = g[i];
+    if (kL2) gi = gi + wd * w[i];
+    const T mi = m[i] * b1 + one_minus_b1 * gi;
+    const T vi = v[i] * b2 + one_minus_b2 * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    const T m_hat = mi / bc1;
+    if (kRectified) {
+      const T adaptive = T(1) / (std::sqrt(vi) + eps) * bc2_sqrt;  // sqrt(1-β2ᵗ)/(sqrt(v)+ε)
+      w[i] = w[i] - m_hat * lr * adaptive * rect;
+    } else {
+      w[i] = w[i] - m_hat * lr;
+    }
+  }
+}
+
+}  // namespace
+
+template <class T>
+void radam_update(T* w, const T* g, T* m, T* v, std::int64_t n, const RAdamScalars& s) {
+  const bool l2 = s.weight_decay != 0;
+  if (l2 && s.rectified) radam_loop<T, true, true>(w, g, m, v, n, s);
+  else if (l2) radam_loop<T, true, false>(w, g, m, v, n, s);
+  else if (s.rectified) radam_loop<T, false, true>(w, g, m, v, n, s);
+  else radam_loop<T, false, false>(w, g, m, v, n, s);
+}
+
+template void radam_update<float>(float*, const float*, float*, float*, std::int64_t, const RAdamScalars&);
+template void radam_update<double>(double*, const double*, double*, double*, std::int64_t, const RAdamScalars&);
+
+}  // namespace optbench

@@ -6,6 +6,7 @@
 //   })
 #pragma once
 
+#include <optbench/fused.h>
 #include <optbench/host.h>
 #include <optbench/optimizer.h>
 #include <optbench/params.h>
