@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "adam_variants_kernel.h"
+
 namespace {
 
 using optbench::ParamGroup;
@@ -25,48 +27,66 @@ class AdaBelief final : public optbench::Optimizer {
         degenerated_to_sgd_(p.get<bool>("degenerated_to_sgd")) {}
 
   void step(const optbench::Closure&) override {
+    using Step = optbench::AdaBeliefScalars::Step;
     for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor grad = w.grad();
-      if (decouple_) {
-        w.mul_(fixed_decay_ ? 1.0 - group.weight_decay : 1.0 - group.lr * group.weight_decay);
-      } else if (group.weight_decay != 0) {
-        grad = grad.add(w, group.weight_decay);
-      }
       auto& m = state_tensor(p, "exp_avg");
       auto& s = state_tensor(p, "exp_avg_var");
+      torch::Tensor* s_max = amsgrad_ ? &state_tensor(p, "max_exp_avg_var") : nullptr;
       double& t = state(p).scalars["step"];
       t += 1;
       const double bias_correction1 = 1 - std::pow(beta1_, t);
       const double bias_correction2 = 1 - std::pow(beta2_, t);
-      m.mul_(beta1_).add_(grad, 1 - beta1_);
-      auto residual = grad - m;                                  // g - m: the "belief" in g
+      // Which update this step makes. Rectification as RAdam (Liu et al. 2020), with the
+      // reference's N_sma >= 5 threshold.
+      Step kind = Step::kAdam;
+      double coefficient = group.lr / bias_correction1;
+      if (rectify_) {
+        const double beta2_t = std::pow(beta2_, t);
+        const double n_max = 2 / (1 - beta2_) - 1;
+        const double n_sma = n_max - 2 * t * beta2_t / (1 - beta2_t);
+        kind = Step::kNone;
+        if (n_sma >= 5) {
+          kind = Step::kRectified;
+          coefficient = std::sqrt((1 - beta2_t) * (n_sma - 4) / (n_max - 4) * (n_sma - 2) / n_sma * n_max /
+                                  (n_max - 2)) / (1 - std::pow(beta1_, t)) * group.lr;
+        } else if (degenerated_to_sgd_) {
+          kind = Step::kMomentum;
+          coefficient = 1.0 / (1 - std::pow(beta1_, t)) * group.lr;
+        }
+      }
+      const double decay = !decouple_ ? 1.0 : fixed_decay_ ? 1.0 - group.weight_decay
+                                                           : 1.0 - group.lr * group.weight_decay;
+      const double l2 = decouple_ ? 0.0 : group.weight_decay;
+      const torch::Tensor& grad = w.grad();
+      if (optbench::fusable({w, grad, m, s, s_max ? *s_max : m})) {
+        const optbench::AdaBeliefScalars c{beta1_, beta2_, eps_, std::sqrt(bias_correction2), decay, l2,
+                                           kind, coefficient, amsgrad_};
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adabelief", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *sp = s.data_ptr<scalar_t>();
+          scalar_t* xp = s_max ? s_max->data_ptr<scalar_t>() : nullptr;
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+            optbench::adabelief_update<scalar_t>(wp + b, gp + b, mp + b, sp + b, xp ? xp + b : nullptr, e - b, c);
+          });
+        });
+        return;
+      }
+      // Reference path, as adabelief-pytorch 0.2.1.
+      if (decouple_) w.mul_(decay);
+      const torch::Tensor g = l2 != 0 ? grad.add(w, l2) : grad;
+      m.mul_(beta1_).add_(g, 1 - beta1_);
+      auto residual = g - m;                                     // g - m: the "belief" in g
       s.mul_(beta2_).addcmul_(residual, residual, 1 - beta2_);   // s = β2 s + (1-β2)(g - m)²
       torch::Tensor denom;
       if (amsgrad_) {
-        auto& s_max = state_tensor(p, "max_exp_avg_var");
-        torch::max_out(s_max, s_max, s.add_(eps_));               // the reference keeps s + ε
-        denom = (s_max.sqrt() / std::sqrt(bias_correction2)).add_(eps_);
+        torch::max_out(*s_max, *s_max, s.add_(eps_));             // the reference keeps s + ε
+        denom = (s_max->sqrt() / std::sqrt(bias_correction2)).add_(eps_);
       } else {
         denom = (s.add_(eps_).sqrt() / std::sqrt(bias_correction2)).add_(eps_);
       }
-      if (!rectify_) {
-        w.addcdiv_(m, denom, -group.lr / bias_correction1);
-        return;
-      }
-      // Rectification as RAdam (Liu et al. 2020), with the reference's N_sma >= 5 threshold.
-      const double beta2_t = std::pow(beta2_, t);
-      const double n_max = 2 / (1 - beta2_) - 1;
-      const double n_sma = n_max - 2 * t * beta2_t / (1 - beta2_t);
-      double step_size = -1;
-      if (n_sma >= 5)
-        step_size = std::sqrt((1 - beta2_t) * (n_sma - 4) / (n_max - 4) * (n_sma - 2) / n_sma * n_max /
-                              (n_max - 2)) / (1 - std::pow(beta1_, t));
-      else if (degenerated_to_sgd_)
-        step_size = 1.0 / (1 - std::pow(beta1_, t));
-      if (n_sma >= 5)
-        w.addcdiv_(m, s.sqrt().add_(eps_), -step_size * group.lr);
-      else if (step_size > 0)
-        w.add_(m, -step_size * group.lr);
+      if (kind == Step::kAdam) w.addcdiv_(m, denom, -coefficient);
+      if (kind == Step::kRectified) w.addcdiv_(m, s.sqrt().add_(eps_), -coefficient);
+      if (kind == Step::kMomentum) w.add_(m, -coefficient);
     });
   }
 
@@ -98,6 +118,19 @@ class Yogi final : public optbench::Optimizer {
       const double bias_correction1 = 1 - std::pow(beta1_, t);
       const double bias_correction2 = 1 - std::pow(beta2_, t);
       torch::Tensor grad = w.grad();
+      if (optbench::fusable({w, grad, m, v})) {
+        const optbench::YogiScalars c{beta1_, beta2_, eps_, group.weight_decay, std::sqrt(bias_correction2),
+                                      group.lr / bias_correction1};
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_yogi", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>();
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+            optbench::yogi_update<scalar_t>(wp + b, gp + b, mp + b, vp + b, e - b, c);
+          });
+        });
+        return;
+      }
+      // Reference path, as jettify/pytorch-optimizer's Yogi.
       if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
       m.mul_(beta1_).add_(grad, 1 - beta1_);
       auto grad_squared = grad.mul(grad);
