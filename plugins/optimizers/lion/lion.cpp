@@ -1,6 +1,8 @@
 // Lion (Chen et al. 2023, arXiv:2302.06675), as lucidrains/lion-pytorch 0.2.3.
 #include <optbench/sdk.h>
 
+#include "lion_kernel.h"
+
 namespace {
 
 class Lion final : public optbench::Optimizer {
@@ -20,6 +22,19 @@ class Lion final : public optbench::Optimizer {
       // decoupled_weight_decay: λ is given per unit of the initial lr.
       const double wd = decoupled_ ? group.weight_decay / initial_lr_ : group.weight_decay;
       auto& m = state_tensor(p, "exp_avg");
+      const auto& grad = w.grad();
+      if (optbench::fusable({w, grad, m})) {
+        const optbench::LionScalars c{group.lr, 1 - group.lr * wd, beta1_, beta2_};
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_lion", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>();
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+            optbench::lion_update<scalar_t>(wp + b, gp + b, mp + b, e - b, c);
+          });
+        });
+        return;
+      }
+      // Reference path, as lion-pytorch.
       w.mul_(1 - group.lr * wd);                                               // w ← w(1 - ηλ)
       auto update = m.clone().mul_(beta1_).add(w.grad(), 1 - beta1_).sign_();  // c = sign(β1 m + (1-β1) g)
       w.add_(update, -group.lr);
