@@ -3,6 +3,8 @@
 // centred variant: Graves 2013, arXiv:1308.0850) and Adadelta (Zeiler 2012, arXiv:1212.5701).
 #include <optbench/sdk.h>
 
+#include "adadelta_kernel.h"
+
 namespace {
 
 using optbench::ParamGroup;
@@ -82,9 +84,21 @@ class Adadelta final : public optbench::Optimizer {
   void step(const optbench::Closure&) override {
     for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
       torch::Tensor grad = w.grad();
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
       auto& v = state_tensor(p, "square_avg");
       auto& u = state_tensor(p, "acc_delta");
+      if (optbench::fusable({w, grad, v, u})) {
+        const optbench::AdadeltaScalars c{group.lr, rho_, eps_, group.weight_decay};
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adadelta", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>(), *up = u.data_ptr<scalar_t>();
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+            optbench::adadelta_update<scalar_t>(wp + b, gp + b, vp + b, up + b, e - b, c);
+          });
+        });
+        return;
+      }
+      // Reference path, as torch.optim.Adadelta's single-tensor loop.
+      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
       v.mul_(rho_).addcmul_(grad, grad, 1 - rho_);             // E[g²]
       auto std = v.add(eps_).sqrt_();
       auto delta = u.add(eps_).sqrt_().div_(std).mul_(grad);   // Δ = RMS[Δ]/RMS[g] · g
