@@ -6,9 +6,18 @@
 
 #include <cmath>
 
+#include "layerwise_kernel.h"
+
 namespace {
 
 using optbench::ParamGroup;
+
+// The kernels' parallel loop over chunks, on LibTorch's intra-op threads.
+void run_chunks(std::int64_t count, const std::function<void(std::int64_t)>& each) {
+  at::parallel_for(0, count, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k) each(k);
+  });
+}
 using optbench::Params;
 
 class Lars final : public optbench::Optimizer {
@@ -23,16 +32,34 @@ class Lars final : public optbench::Optimizer {
   void step(const optbench::Closure&) override {
     for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
       const bool one_dimensional = w.dim() == 1;  // the reference's test for biases and norms
+      const double wd = !decay_filter_ || !one_dimensional ? group.weight_decay : 0.0;
+      const bool adapt = !adaptation_filter_ || !one_dimensional;
+      auto& mu = state_tensor(p, "mu");
+      const auto& grad = w.grad();
+      if (optbench::fusable({w, grad, mu})) {
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_lars", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = mu.data_ptr<scalar_t>();
+          const scalar_t* gp = grad.data_ptr<scalar_t>();
+          double q = 1;
+          if (adapt) {
+            const auto sums = optbench::lars_norms<scalar_t>(wp, gp, w.numel(), wd, run_chunks);
+            const double w_norm = std::sqrt(sums.first), d_norm = std::sqrt(sums.second);
+            if (w_norm > 0 && d_norm > 0) q = w_norm * eta_ / d_norm;  // q = η‖w‖/‖d‖, else 1 (no ε)
+          }
+          optbench::lars_update<scalar_t>(wp, gp, mp, w.numel(), wd, q, momentum_, group.lr, run_chunks);
+        });
+        return;
+      }
+      // Reference path, as barlowtwins' LARS.
       torch::Tensor d = w.grad();
       if (!decay_filter_ || !one_dimensional) d = d.add(w, group.weight_decay);
-      if (!adaptation_filter_ || !one_dimensional) {
+      if (adapt) {
         auto w_norm = torch::norm(w), d_norm = torch::norm(d);
         auto one = torch::ones_like(w_norm);
         // q = η‖w‖/‖d‖, 1 when either norm is 0 (no ε)
         auto q = torch::where(w_norm > 0., torch::where(d_norm > 0, (w_norm * eta_) / d_norm, one), one);
         d = d.mul(q);
       }
-      auto& mu = state_tensor(p, "mu");
       mu.mul_(momentum_).add_(d);  // no dampening
       w.add_(mu, -group.lr);
     });
@@ -61,12 +88,12 @@ class Lamb final : public optbench::Optimizer {
       auto& v = state_tensor(p, "exp_avg_sq");
       double& t = state(p).scalars["step"];
       t += 1;
-      m.mul_(beta1_).add_(grad, 1 - beta1_);
-      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
       // Paper v3 does not debias; when asked, only as a scalar on the step.
       const double bias_correction =
           debias_ ? std::sqrt(1 - std::pow(beta2_, t)) / (1 - std::pow(beta1_, t)) : 1.0;
       const double step_size = group.lr * bias_correction;
+      m.mul_(beta1_).add_(grad, 1 - beta1_);
+      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
       auto weight_norm = torch::norm(w).clamp(0, clamp_value_);
       auto adam_step = m / v.sqrt().add(eps_);                    // r = m / (sqrt(v) + ε)
       if (group.weight_decay != 0) adam_step.add_(w, group.weight_decay);  // r += λw
