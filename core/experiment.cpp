@@ -94,11 +94,6 @@ const toml::table* sub_table(const toml::table& root, const std::string& key, co
   return node->as_table();
 }
 
-std::vector<std::string> names_of(const Catalog& catalog, Kind kind) {
-  auto names = catalog.names(kind);
-  return names;
-}
-
 // [task], [dataset], [model]: `name` picks the component, the other keys are its parameters.
 Selection select_component(const toml::table& root, const std::string& key, Kind kind,
                            const Catalog& catalog, const std::string& file,
@@ -110,15 +105,15 @@ Selection select_component(const toml::table& root, const std::string& key, Kind
   if (!name_node || !name_node->is_string())
     throw ConfigError(name_node ? location_of(*name_node, file) : where,
                       "[" + key + "] name must be a string naming a " + kind_name(kind) +
-                          " (available: " + join(names_of(catalog, kind)) + ")");
+                          " (available: " + join(catalog.names(kind)) + ")");
   Selection selection;
   selection.name = *name_node->value<std::string>();
   const CatalogEntry* entry = catalog.find(kind, selection.name);
   if (!entry)
     throw ConfigError(location_of(*name_node, file),
                       "unknown " + std::string(kind_name(kind)) + " '" + selection.name + "'" +
-                          did_you_mean(selection.name, names_of(catalog, kind)) +
-                          " (available: " + join(names_of(catalog, kind)) + ")");
+                          did_you_mean(selection.name, catalog.names(kind)) +
+                          " (available: " + join(catalog.names(kind)) + ")");
   host_keys.insert("name");
   ResolveOptions options{file, "[" + key + "]", where, host_keys, true, &catalog};
   selection.params = resolve_params(table, *entry->schema, options);

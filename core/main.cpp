@@ -109,25 +109,28 @@ Overrides overrides_from(const po::variables_map& vm) {
   return o;
 }
 
-std::unique_ptr<PluginRegistry> load_plugins(const po::variables_map& vm, bool quiet_refusals = false) {
+PluginSearch plugin_search(const po::variables_map& vm) {
   std::vector<std::string> dirs;
   if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   const fs::path exe_dir = boost::dll::program_location().parent_path();
-  PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+  return resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+}
+
+// Loads every plugin on the search path; refusals are logged, one line each.
+std::unique_ptr<PluginRegistry> load_plugins(const PluginSearch& search, bool log_refusals = true) {
   auto registry = std::make_unique<PluginRegistry>();
   for (const auto& d : search.directories) registry->load_directory(d.path, search.disabled);
-  if (!quiet_refusals)
+  if (log_refusals)
     for (const auto& r : registry->refusals()) spdlog::warn("plugin refused: {}: {}", r.path, r.reason);
   return registry;
 }
 
+std::unique_ptr<PluginRegistry> load_plugins(const po::variables_map& vm) { return load_plugins(plugin_search(vm)); }
+
 int cmd_plugins(const po::variables_map& vm) {
-  std::vector<std::string> dirs;
-  if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
-  const fs::path exe_dir = boost::dll::program_location().parent_path();
-  PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
-  PluginRegistry registry;
-  for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
+  const PluginSearch search = plugin_search(vm);
+  const auto loaded = load_plugins(search, /*log_refusals=*/false);  // listed below instead
+  const PluginRegistry& registry = *loaded;
   std::printf("search path:\n");
   for (const auto& d : search.directories) std::printf("  %s  (%s)\n", d.path.c_str(), d.origin.c_str());
   for (const auto& d : search.disabled) std::printf("  disabled: %s\n", d.c_str());
