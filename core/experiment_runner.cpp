@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "checkpoint.h"
 #include "trainer.h"
 
 namespace fs = std::filesystem;
@@ -96,6 +97,7 @@ int run_experiment(const Experiment& ex, const PluginRegistry& registry) {
   spdlog::info("experiment '{}': {} optimizer(s) x {} seed(s), results in {}", ex.name, ex.optimizers.size(),
                ex.training.seeds.size(), root.string());
   const Assembly assembly = assemble(ex, registry);
+  install_stop_handlers();
   spdlog::info("data: {}", assembly.splits.description);
 
   std::vector<json> summaries;
@@ -113,6 +115,8 @@ int run_experiment(const Experiment& ex, const PluginRegistry& registry) {
         write_text_atomically(spec.dir / "config.toml", config);
         try {
           summary = train_run(assembly, spec);
+        } catch (const Interrupted&) {
+          throw;  // the remaining runs wait for the rerun too
         } catch (const std::exception& e) {
           // One failing run must not lose the others.
           spdlog::error("{} failed: {}", spec.label, e.what());

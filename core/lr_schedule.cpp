@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace optbench::core {
 
@@ -41,6 +42,18 @@ void LrSchedule::on_validation(double metric) {
     plateau_scale_ *= kPlateauFactor;
     bad_epochs_ = 0;
   }
+}
+
+std::vector<double> LrSchedule::state() const {
+  return {plateau_scale_, best_, has_best_ ? 1.0 : 0.0, static_cast<double>(bad_epochs_)};
+}
+
+void LrSchedule::restore(const std::vector<double>& state) {
+  if (state.size() != 4) throw std::runtime_error("checkpoint: learning-rate schedule state has the wrong size");
+  plateau_scale_ = state[0];
+  best_ = state[1];
+  has_best_ = state[2] != 0;
+  bad_epochs_ = static_cast<std::int64_t>(state[3]);
 }
 
 std::string LrSchedule::describe() const {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace optbench::core {
 
@@ -18,6 +19,9 @@ class LrSchedule {
   // Epoch end: feeds the validation metric to the plateau rule.
   void on_validation(double metric);
   std::string describe() const;
+  // The plateau rule's state, for checkpoints.
+  std::vector<double> state() const;
+  void restore(const std::vector<double>& state);
 
   static constexpr double kPlateauFactor = 0.5;
   static constexpr std::int64_t kPlateauPatience = 2;

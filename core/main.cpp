@@ -13,6 +13,7 @@
 #include "diagnostics.h"
 #include "experiment.h"
 #include "conformance.h"
+#include "checkpoint.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
@@ -281,6 +282,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
   try {
     return dispatch(argc, argv);
+  } catch (const Interrupted& e) {
+    std::fprintf(stderr, "optbench-host: %s\n", e.what());
+    return 3;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "optbench-host: %s\n(see optbench-host --help)\n", e.what());
     return 2;

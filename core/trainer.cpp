@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "atomic_file.h"
+#include "checkpoint.h"
 #include "lr_schedule.h"
 #include "progress.h"
 
@@ -229,7 +230,6 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const auto wall_start = Clock::now();
   fs::create_directories(spec.dir);
   const fs::path metrics_path = spec.dir / "metrics.jsonl";
-  fs::remove(metrics_path);
 
   torch::manual_seed(static_cast<std::uint64_t>(spec.seed));
   auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);
@@ -269,13 +269,29 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["status"] = "completed";
 
   Progress progress(spec.label);
-  std::int64_t step = 0, grad_evals = 0, epochs_run = 0, since_best = 0;
-  double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
-  std::int64_t samples_seen = 0;
-  const fs::path best_path = spec.dir / "best_model.pt";
+  TrainingProgress state;
+  const fs::path best_path = spec.dir / "best_model.pt", checkpoint_path = spec.dir / "checkpoint.pt";
+  if (load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device)) {
+    // Go on exactly where the checkpoint left off: its metrics lines, schedule and RNG state.
+    fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
+    schedule.restore(state.schedule);
+    const json best_json = json::parse(state.best_json);
+    for (const char* key : {"best_epoch", "best_validation", "stopped_early"})
+      if (best_json.contains(key)) s[key] = best_json[key];
+    progress.line("resumed from " + checkpoint_path.string() + " after epoch " + std::to_string(state.epoch));
+  } else {
+    fs::remove(metrics_path);
+  }
+  std::int64_t& step = state.step;
+  std::int64_t& grad_evals = state.gradient_evaluations;
+  std::int64_t& since_best = state.since_best;
+  std::int64_t& samples_seen = state.samples_seen;
+  double& best = state.best;
+  double& train_seconds = state.train_seconds;
+  double& final_train_loss = state.final_train_loss;
 
   try {
-    for (std::int64_t epoch = 1; epoch <= t.epochs; ++epoch) {
+    for (std::int64_t epoch = state.epoch + 1; epoch <= t.epochs && !state.finished; ++epoch) {
       model->train();
       const auto epoch_start = Clock::now();
       BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/true,
@@ -325,7 +341,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       const double epoch_seconds = seconds_since(epoch_start);
       train_seconds += epoch_seconds;
       samples_seen += epoch_samples;
-      epochs_run = epoch;
+      state.epoch = epoch;
       final_train_loss = epoch_loss.item<double>() / std::max<std::int64_t>(epoch_steps, 1);
       if (!std::isfinite(final_train_loss))
         throw std::domain_error("training loss is " + format_number(final_train_loss));
@@ -349,12 +365,21 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
                     four_digits(final_train_loss) + ", validation " + metrics_text(val) +
                     (improved ? " (best)" : "") + ", " + format_duration(epoch_seconds));
-      if (a.policy.early_stopping_patience > 0 && since_best >= a.policy.early_stopping_patience &&
-          epoch < t.epochs) {
+      const bool stop_early = a.policy.early_stopping_patience > 0 &&
+                              since_best >= a.policy.early_stopping_patience && epoch < t.epochs;
+      if (stop_early) {
         s["stopped_early"] = true;
         progress.line("early stop: no validation improvement in " + std::to_string(since_best) + " epochs");
-        break;
       }
+      state.finished = stop_early || epoch == t.epochs;
+      state.metrics_bytes = static_cast<std::int64_t>(fs::file_size(metrics_path));
+      state.best_json = json{{"best_epoch", s["best_epoch"]}, {"best_validation", s["best_validation"]},
+                             {"stopped_early", s["stopped_early"]}}.dump();
+      state.schedule = schedule.state();
+      save_checkpoint(checkpoint_path, *model, *optimizer, state);
+      if (stop_requested() && !state.finished)
+        throw Interrupted(spec.label + " stopped after epoch " + std::to_string(epoch) + " (checkpoint " +
+                          checkpoint_path.string() + "); run the same command again to resume");
     }
   } catch (const std::domain_error& e) {
     progress.finish();
@@ -371,7 +396,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     append_line(metrics_path, json{{"type", "test"}, {"epoch", s["best_epoch"]}, {"test", test}}.dump());
     progress.line("test (best checkpoint, epoch " + s["best_epoch"].dump() + "): " + metrics_text(test));
   }
-  s["epochs_run"] = epochs_run;
+  s["epochs_run"] = state.epoch;
   s["steps"] = step;
   s["gradient_evaluations"] = grad_evals;
   s["declared_gradient_evaluations_per_step"] = a.registry->capabilities(spec.optimizer->name).gradient_evaluations;

@@ -1,5 +1,11 @@
 // End-to-end tests of the optbench-host binary.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "fixtures.h"
 
@@ -336,4 +342,62 @@ TEST_F(HostTest, ConformanceFailsAnOptimizerThatDoesNotMove) {
   const auto typo = run_host("conformance adma");
   EXPECT_EQ(typo.exit_code, 1);
   EXPECT_TRUE(contains(typo.output, "no optimizer named 'adma'; did you mean 'adam'?")) << typo.output;
+}
+
+TEST_F(HostTest, InterruptedRunResumesToTheSameResult) {
+  write_idx_dataset(dir_ / "data", 600, 100);
+  const std::string extra = "num_workers = 0\n";
+  write_file(dir_ / "a.toml", idx_experiment(dir_ / "data", dir_ / "a", "[\"adam\"]", extra));
+  write_file(dir_ / "b.toml", idx_experiment(dir_ / "data", dir_ / "b", "[\"adam\"]", extra));
+  const std::string epochs = " --epochs 12";
+
+  const auto whole = run_host("run '" + (dir_ / "a.toml").string() + "'" + epochs);
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+
+  // Start the same run, stop it with SIGTERM (as Slurm does) once an epoch has finished.
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string log = (dir_ / "b.log").string();
+    freopen(log.c_str(), "w", stdout);
+    dup2(fileno(stdout), fileno(stderr));
+    unsetenv("OPTBENCH_PLUGIN_PATH");
+    setenv("OPTBENCH_HOST_CONFIG", "", 1);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    execl(OPTBENCH_HOST, OPTBENCH_HOST, "run", (dir_ / "b.toml").c_str(), "--epochs", "12", nullptr);
+    _exit(127);
+  }
+  bool saw_epoch = false;
+  for (int i = 0; i < 3000 && !saw_epoch; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (fs::exists(dir_ / "b" / "fixture"))
+      for (const auto& d : run_dirs(dir_ / "b" / "fixture"))
+        saw_epoch = saw_epoch || contains(read_file(d / "metrics.jsonl"), "\"type\":\"epoch\"");
+  }
+  ASSERT_TRUE(saw_epoch);
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const std::string log = read_file(dir_ / "b.log");
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  ASSERT_EQ(WEXITSTATUS(status), 3) << log;
+  EXPECT_TRUE(contains(log, "run the same command again to resume")) << log;
+  const fs::path run = run_dirs(dir_ / "b" / "fixture").at(0);
+  EXPECT_FALSE(fs::exists(run / "summary.json"));
+
+  const auto resumed = run_host("run '" + (dir_ / "b.toml").string() + "'" + epochs);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_TRUE(contains(resumed.output, "resumed from")) << resumed.output;
+  const json a = read_json(run_dirs(dir_ / "a" / "fixture").at(0) / "summary.json");
+  const json b = read_json(run / "summary.json");
+  EXPECT_EQ(a["final_train_loss"], b["final_train_loss"]);
+  EXPECT_EQ(a["best_validation"], b["best_validation"]);
+  EXPECT_EQ(a["test"], b["test"]);
+  EXPECT_EQ(a["steps"], b["steps"]);
+  // metrics.jsonl holds each epoch once, as an uninterrupted run's does.
+  const auto count_epochs = [](const fs::path& p) {
+    int n = 0;
+    for (const auto& l : jsonl(p)) n += l["type"] == "epoch";
+    return n;
+  };
+  EXPECT_EQ(count_epochs(run / "metrics.jsonl"), count_epochs(run_dirs(dir_ / "a" / "fixture").at(0) / "metrics.jsonl"));
 }

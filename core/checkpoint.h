@@ -1,0 +1,40 @@
+// checkpoint.pt: what an interrupted run needs to go on exactly where it stopped.
+#pragma once
+
+#include <optbench/model.h>
+#include <optbench/optimizer.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace optbench::core {
+
+// The trainer's own state at the end of an epoch.
+struct TrainingProgress {
+  std::int64_t epoch = 0, step = 0, gradient_evaluations = 0, since_best = 0, samples_seen = 0;
+  double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
+  bool finished = false;            // the last epoch ran, or early stopping ended the run
+  std::int64_t metrics_bytes = 0;   // metrics.jsonl's size at the checkpoint
+  std::string best_json = "{}";     // best_epoch and best_validation of summary.json
+  std::vector<double> schedule;     // LrSchedule::state()
+};
+
+// Model, optimizer, progress and the default CPU generator (dropout), written atomically.
+void save_checkpoint(const std::filesystem::path& path, const Model& model, const Optimizer& optimizer,
+                     const TrainingProgress& progress);
+// Returns false when there is no checkpoint.
+bool load_checkpoint(const std::filesystem::path& path, Model& model, Optimizer& optimizer,
+                     TrainingProgress& progress, const torch::Device& device);
+
+// SIGINT, SIGTERM and SIGUSR1 (Slurm's warning before the time limit) ask the trainer to stop
+// at the end of the current epoch, after its checkpoint.
+void install_stop_handlers();
+bool stop_requested();
+
+struct Interrupted : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace optbench::core
