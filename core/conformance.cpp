@@ -152,7 +152,9 @@ int run_conformance(const std::string& name, const PluginRegistry& registry) {
     }
   };
 
-  Problem rosenbrock{"rosenbrock"}, beale{"beale"};
+  Problem rosenbrock, beale;
+  rosenbrock.type = "rosenbrock";
+  beale.type = "beale";
   guarded("converges: rosenbrock", [&] {
     return converges(registry, name, schema, defaults, "converges: rosenbrock", rosenbrock,
                      torch::tensor({-1.5, 2.0}, torch::kFloat64), 0.1, 3000);
@@ -187,7 +189,8 @@ int run_conformance(const std::string& name, const PluginRegistry& registry) {
     return {"state save/load round trip", "FAIL", "resumed run differs by up to " + max_diff(values(*a), values(*b))};
   });
   guarded("zero gradients", [&]() -> Check {
-    Problem flat{"quadratic"};
+    Problem flat;
+    flat.type = "quadratic";
     flat.A = torch::zeros({8, 8}, torch::kFloat64);
     flat.b = torch::zeros({8}, torch::kFloat64);
     auto t = make_trial(registry, name, defaults, flat, {start}, 1);

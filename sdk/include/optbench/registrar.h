@@ -90,13 +90,7 @@ class ComponentBuilder {
   // A parameter that stays unset unless the experiment sets it (Adafactor's lr: None).
   ComponentBuilder& optional(const std::string& name, ValueType type, const std::string& doc,
                              Bounds bounds = any_value) {
-    ParamSpec spec;
-    spec.name = name;
-    spec.type = type;
-    spec.doc = doc;
-    spec.bounds = bounds;
-    spec.optional = true;
-    return add(std::move(spec));
+    return without_default(name, type, doc, bounds, /*optional=*/true);
   }
   ComponentBuilder& capabilities(const Capabilities& c) {
     components_[index_].capabilities = c;
@@ -105,12 +99,7 @@ class ComponentBuilder {
   // A parameter the experiment must set (no default), e.g. LARS's lr.
   ComponentBuilder& required(const std::string& name, ValueType type, const std::string& doc,
                              Bounds bounds = any_value) {
-    ParamSpec spec;
-    spec.name = name;
-    spec.type = type;
-    spec.doc = doc;
-    spec.bounds = bounds;
-    return add(std::move(spec));
+    return without_default(name, type, doc, bounds, /*optional=*/false);
   }
 
   // The value training runs use when the experiment leaves `name` unset (see ParamSpec).
@@ -133,6 +122,16 @@ class ComponentBuilder {
   }
 
  private:
+  ComponentBuilder& without_default(const std::string& name, ValueType type, const std::string& doc,
+                                    Bounds bounds, bool optional) {
+    ParamSpec spec;
+    spec.name = name;
+    spec.type = type;
+    spec.doc = doc;
+    spec.bounds = bounds;
+    spec.optional = optional;
+    return add(std::move(spec));
+  }
   ComponentBuilder& add(ParamSpec spec) {
     components_[index_].schema.add(std::move(spec));
     return *this;
