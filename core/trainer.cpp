@@ -20,14 +20,14 @@ using Clock = std::chrono::steady_clock;
 namespace optbench::core {
 
 json to_json(const Value& v) {
-  if (const auto* ref = std::get_if<ComponentRef>(&v)) {
-    json out = ref->params ? to_json(*ref->params) : json::object();
-    out["name"] = ref->name;
-    return out;
-  }
   return std::visit([](const auto& x) -> json {
-    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, ComponentRef>) return nullptr;
-    else return json(x);
+    if constexpr (std::is_same_v<std::decay_t<decltype(x)>, ComponentRef>) {
+      json out = x.params ? to_json(*x.params) : json::object();  // SAM's base: its name and parameters
+      out["name"] = x.name;
+      return out;
+    } else {
+      return json(x);
+    }
   }, v);
 }
 
