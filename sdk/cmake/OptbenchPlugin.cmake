@@ -8,7 +8,9 @@
 # KERNELS are torch-free sources of fused update loops over raw pointers: they are
 # compiled with -fno-math-errno, so that loops calling std::sqrt vectorise, and
 # -fopenmp-simd, so that `#pragma omp simd reduction(...)` vectorises sums (no OpenMP
-# runtime), and without the precompiled LibTorch header (which those flags invalidate).
+# runtime), -ffp-contract=off, so that a*b+c rounds twice as in the reference kernels
+# (write std::fma where they fuse; see OPTBENCH_FMA_CLONES in optbench/kernel.h), and
+# without the precompiled LibTorch header (which those flags invalidate).
 #
 # In-tree builds set OPTBENCH_PLUGIN_OUTPUT_DIR (plugins land in <dir>/<KIND>/)
 # and OPTBENCH_PCH_TARGET (a target whose LibTorch precompiled header is reused).
@@ -20,7 +22,7 @@ function(optbench_add_plugin name)
   add_library(${name} MODULE ${arg_SOURCES} ${arg_KERNELS})
   if(arg_KERNELS)
     set_source_files_properties(${arg_KERNELS} PROPERTIES
-      SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "-fno-math-errno;-fopenmp-simd")
+      SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "-fno-math-errno;-fopenmp-simd;-ffp-contract=off")
   endif()
   target_link_libraries(${name} PRIVATE optbench::sdk)
   set_target_properties(${name} PROPERTIES

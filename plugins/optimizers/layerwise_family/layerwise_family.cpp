@@ -12,13 +12,8 @@ namespace {
 
 using optbench::ParamGroup;
 
-// The kernels' parallel loop over chunks, on LibTorch's intra-op threads.
-void run_chunks(std::int64_t count, const std::function<void(std::int64_t)>& each) {
-  at::parallel_for(0, count, 1, [&](std::int64_t begin, std::int64_t end) {
-    for (std::int64_t k = begin; k < end; ++k) each(k);
-  });
-}
 using optbench::Params;
+using optbench::run_chunks;
 
 class Lars final : public optbench::Optimizer {
  public:
@@ -92,6 +87,22 @@ class Lamb final : public optbench::Optimizer {
       const double bias_correction =
           debias_ ? std::sqrt(1 - std::pow(beta2_, t)) / (1 - std::pow(beta1_, t)) : 1.0;
       const double step_size = group.lr * bias_correction;
+      if (optbench::fusable({w, grad, m, v})) {
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_lamb", [&] {
+          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>();
+          const optbench::LambScalars s{beta1_, beta2_, eps_, group.weight_decay};
+          const auto sums = optbench::lamb_moments<scalar_t>(wp, grad.data_ptr<scalar_t>(), mp, vp, w.numel(), s,
+                                                             run_chunks);
+          // trust = min(‖w‖, clamp)/‖r‖ in the tensor's dtype, as the reference; 1 if either is 0
+          const auto weight_norm = std::min(static_cast<scalar_t>(std::sqrt(sums.first)), scalar_t(clamp_value_));
+          const auto adam_norm = static_cast<scalar_t>(std::sqrt(sums.second));
+          double alpha = -step_size;
+          if (!adam_ && weight_norm != 0 && adam_norm != 0) alpha = weight_norm / adam_norm * scalar_t(-step_size);
+          optbench::lamb_apply<scalar_t>(wp, mp, vp, w.numel(), s, alpha, run_chunks);
+        });
+        return;
+      }
+      // Reference path, as jettify's Lamb.
       m.mul_(beta1_).add_(grad, 1 - beta1_);
       v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
       auto weight_norm = torch::norm(w).clamp(0, clamp_value_);

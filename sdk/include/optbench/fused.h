@@ -8,6 +8,8 @@
 
 #include <initializer_list>
 
+#include "kernel.h"
+
 namespace optbench {
 inline namespace v1 {
 
@@ -26,7 +28,14 @@ inline bool fusable(std::initializer_list<torch::Tensor> tensors) {
 // Runs f(begin, end) over [0, n) in chunks on LibTorch's intra-op threads.
 template <class F>
 void parallel_chunks(std::int64_t n, F&& f) {
-  at::parallel_for(0, n, std::int64_t{1} << 15, std::forward<F>(f));
+  at::parallel_for(0, n, kKernelChunk, std::forward<F>(f));
+}
+
+// The ChunkRunner for torch-free kernels (kernel.h): each(k) on LibTorch's intra-op threads.
+inline void run_chunks(std::int64_t count, const std::function<void(std::int64_t)>& each) {
+  at::parallel_for(0, count, 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t k = begin; k < end; ++k) each(k);
+  });
 }
 
 }  // namespace v1
