@@ -2,7 +2,7 @@
 // random gradients), for every optimizer plugin found, beside a memory-bandwidth reference
 // measured in the same run: a STREAM-like triad a = b + s·c over the same number of elements.
 //
-//   optimizer_step [--quick] [--threads N] [--json FILE]
+//   optimizer_step [--quick] [--threads N] [--only NAME] [--json FILE]
 //
 // Bound per optimizer: the bytes it must move at least (read w, g and its state tensors; write w
 // and the state) at the triad's bandwidth. SAM/GSAM's closure restores the stored gradients, so
@@ -45,14 +45,15 @@ double best_ms(int repeats, F&& f) {
 int main(int argc, char** argv) {
   bool quick = false;
   int threads = static_cast<int>(std::thread::hardware_concurrency());
-  std::string json_path;
+  std::string json_path, only;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") quick = true;
     else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--json FILE]\n");
+      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--only NAME] [--json FILE]\n");
       return 2;
     }
   }
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
   std::printf("%-14s %10s %10s %8s\n", "optimizer", "ms/step", "bound ms", "x bound");
 
   for (const auto& name : registry.names(Kind::kOptimizer)) {
+    if (!only.empty() && name != only) continue;
     const CatalogEntry* entry = registry.find(Kind::kOptimizer, name);
     ResolveOptions options{"bench", "[optimizer." + name + "]", {"bench"}, {}, true, &registry};
     const Params params = resolve_params(nullptr, *entry->schema, options);

@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "adafactor_kernel.h"
+
 namespace {
 
 class Adafactor final : public optbench::Optimizer {
@@ -32,59 +34,110 @@ class Adafactor final : public optbench::Optimizer {
   void step(const optbench::Closure&) override {
     for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
       const auto& grad = w.grad();
-      const bool factored = grad.dim() >= 2;
       auto& st = state(p);
       double& t = st.scalars["step"];
       t += 1;
-      // α_t = max(ε2, RMS(w)) · ρ_t, ρ_t = min(1e-6·t or 1e-2, 1/sqrt(t)) under relative steps.
-      // As in the reference, α_t is a tensor of w's dtype when RMS(w) wins the max: in float32
-      // that rounding matters (Adafactor's update is close to sign(g), so tiny differences flip).
-      double step_size = group.lr;
-      if (relative_step_) step_size = std::min(warmup_init_ ? 1e-6 * t : 1e-2, 1.0 / std::sqrt(t));
-      const torch::Tensor rms = rms_tensor(w);
-      const bool rms_wins = scale_parameter_ && rms.item<double>() > eps2_;
-      const torch::Tensor lr_tensor = rms_wins ? rms * step_size : torch::Tensor();
-      const double lr = rms_wins ? lr_tensor.item<double>() : (scale_parameter_ ? eps2_ : 1.0) * step_size;
-      const double beta2t = 1.0 - std::pow(t, decay_rate_);  // β̂2_t = 1 - t^c
-      auto update = grad.pow(2) + eps1_;
-      if (factored) {
-        if (!st.tensors.count("exp_avg_sq_row")) {
-          auto shape = grad.sizes().vec();
-          auto row_shape = shape, col_shape = shape;
-          row_shape.pop_back();
-          col_shape.erase(col_shape.end() - 2);
-          st.tensors["exp_avg_sq_row"] = torch::zeros(row_shape, grad.options());
-          st.tensors["exp_avg_sq_col"] = torch::zeros(col_shape, grad.options());
-        }
-        auto& row = st.tensors["exp_avg_sq_row"];
-        auto& col = st.tensors["exp_avg_sq_col"];
-        row.mul_(beta2t).add_(update.mean(-1), 1.0 - beta2t);
-        col.mul_(beta2t).add_(update.mean(-2), 1.0 - beta2t);
-        // V̂ ≈ R Cᵀ / Σ R, applied as rsqrt factors (fairseq's _approx_sq_grad)
-        auto r_factor = (row / row.mean(-1, /*keepdim=*/true)).rsqrt_().unsqueeze(-1);
-        auto c_factor = col.unsqueeze(-2).rsqrt();
-        update = torch::mul(r_factor, c_factor);
-        update.mul_(grad);
+      // ρ_t = min(1e-6·t or 1e-2, 1/sqrt(t)) under relative steps; β̂2_t = 1 - t^c
+      const double rho = relative_step_ ? std::min(warmup_init_ ? 1e-6 * t : 1e-2, 1.0 / std::sqrt(t)) : group.lr;
+      const double beta2t = 1.0 - std::pow(t, decay_rate_);
+      const bool factored = grad.dim() >= 2;
+      if (factored && !st.tensors.count("exp_avg_sq_row")) {
+        auto row_shape = grad.sizes().vec(), col_shape = grad.sizes().vec();
+        row_shape.pop_back();
+        col_shape.erase(col_shape.end() - 2);
+        st.tensors["exp_avg_sq_row"] = torch::zeros(row_shape, grad.options());
+        st.tensors["exp_avg_sq_col"] = torch::zeros(col_shape, grad.options());
+      }
+      const torch::Tensor second = factored ? st.tensors["exp_avg_sq_row"] : state_tensor(p, "exp_avg_sq");
+      const torch::Tensor col = factored ? st.tensors["exp_avg_sq_col"] : second;
+      const torch::Tensor m = has_beta1_ ? state_tensor(p, "exp_avg") : w;
+      if (w.numel() > 0 && optbench::fusable({w, grad, second, col, m})) {
+        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adafactor", [&] {
+          fused_step<scalar_t>(group, w, second, col, has_beta1_ ? m : torch::Tensor(), rho, beta2t);
+        });
       } else {
-        auto& v = state_tensor(p, "exp_avg_sq");
-        v.mul_(beta2t).add_(update, 1.0 - beta2t);
-        update = v.rsqrt().mul_(grad);
+        reference_step(group, w, second, col, has_beta1_ ? m : torch::Tensor(), rho, beta2t);
       }
-      update.div_((rms_tensor(update) / clip_threshold_).clamp_(1.0));  // U / max(1, RMS(U)/d)
-      if (rms_wins) update.mul_(lr_tensor);
-      else update.mul_(lr);
-      if (has_beta1_) {
-        auto& m = state_tensor(p, "exp_avg");
-        m.mul_(beta1_).add_(update, 1 - beta1_);
-        update = m;
-      }
-      if (group.weight_decay != 0)
-        w.add_(w, rms_wins ? (lr_tensor * -group.weight_decay).item<double>() : -group.weight_decay * lr);
-      w.add_(-update);
     });
   }
 
  private:
+  // One pass for the second moments and the two RMS statistics, one for the update.
+  template <class T>
+  void fused_step(const optbench::ParamGroup& group, const torch::Tensor& w, const torch::Tensor& second,
+                  const torch::Tensor& col, const torch::Tensor& m, double rho, double beta2t) {
+    const torch::Tensor& grad = w.grad();
+    T* wp = w.data_ptr<T>();
+    const T* gp = grad.data_ptr<T>();
+    T* mp = m.defined() ? m.data_ptr<T>() : nullptr;
+    const std::int64_t n = w.numel();
+    const bool factored = w.dim() >= 2;
+    optbench::MatrixShape shape{1, 1, n};
+    if (factored) shape = {n / (w.size(-2) * w.size(-1)), w.size(-2), w.size(-1)};
+    const optbench::AdafactorMoments moments{beta2t, eps1_};
+    const optbench::SumPair sums =
+        factored ? optbench::adafactor_factored_moments<T>(wp, gp, second.data_ptr<T>(), col.data_ptr<T>(), shape,
+                                                           moments, optbench::run_chunks)
+                 : optbench::adafactor_vector_moments<T>(wp, gp, second.data_ptr<T>(), n, moments,
+                                                         optbench::run_chunks);
+    // In w's dtype, as the reference's 0-dim tensors: RMS(x) = ‖x‖/sqrt(numel).
+    const T sqrt_n = T(std::sqrt(static_cast<double>(n)));
+    const T rms_w = T(std::sqrt(sums.first)) / sqrt_n;
+    const T clip = (T(std::sqrt(sums.second)) / sqrt_n) / T(clip_threshold_);
+    optbench::AdafactorApply apply{};
+    apply.clip_divisor = clip < T(1) ? T(1) : clip;
+    apply.beta1 = beta1_;
+    if (scale_parameter_ && rms_w > T(eps2_)) {  // α_t = RMS(w)·ρ_t, a tensor of w's dtype
+      const T lr = rms_w * T(rho);
+      apply.lr = lr;
+      apply.decay = lr * T(-group.weight_decay);
+    } else {
+      const double lr = (scale_parameter_ ? eps2_ : 1.0) * rho;
+      apply.lr = T(lr);
+      apply.decay = T(-group.weight_decay * lr);
+    }
+    if (factored)
+      optbench::adafactor_factored_apply<T>(wp, gp, mp, second.data_ptr<T>(), col.data_ptr<T>(), shape, apply,
+                                            optbench::run_chunks);
+    else
+      optbench::adafactor_vector_apply<T>(wp, gp, mp, second.data_ptr<T>(), n, apply, optbench::run_chunks);
+  }
+
+  // The reference's chain of tensor ops (any device and dtype).
+  void reference_step(const optbench::ParamGroup& group, const torch::Tensor& w, torch::Tensor second,
+                      torch::Tensor col, torch::Tensor m, double rho, double beta2t) {
+    const auto& grad = w.grad();
+    // As in the reference, α_t is a tensor of w's dtype when RMS(w) wins the max: in float32
+    // that rounding matters (Adafactor's update is close to sign(g), so tiny differences flip).
+    const torch::Tensor rms = rms_tensor(w);
+    const bool rms_wins = scale_parameter_ && rms.item<double>() > eps2_;
+    const torch::Tensor lr_tensor = rms_wins ? rms * rho : torch::Tensor();
+    const double lr = rms_wins ? lr_tensor.item<double>() : (scale_parameter_ ? eps2_ : 1.0) * rho;
+    auto update = grad.pow(2) + eps1_;
+    if (grad.dim() >= 2) {
+      second.mul_(beta2t).add_(update.mean(-1), 1.0 - beta2t);
+      col.mul_(beta2t).add_(update.mean(-2), 1.0 - beta2t);
+      // V̂ ≈ R Cᵀ / Σ R, applied as rsqrt factors (fairseq's _approx_sq_grad)
+      auto r_factor = (second / second.mean(-1, /*keepdim=*/true)).rsqrt_().unsqueeze(-1);
+      auto c_factor = col.unsqueeze(-2).rsqrt();
+      update = torch::mul(r_factor, c_factor);
+      update.mul_(grad);
+    } else {
+      second.mul_(beta2t).add_(update, 1.0 - beta2t);
+      update = second.rsqrt().mul_(grad);
+    }
+    update.div_((rms_tensor(update) / clip_threshold_).clamp_(1.0));  // U / max(1, RMS(U)/d)
+    if (rms_wins) update.mul_(lr_tensor);
+    else update.mul_(lr);
+    if (m.defined()) {
+      m.mul_(beta1_).add_(update, 1 - beta1_);
+      update = m;
+    }
+    if (group.weight_decay != 0)
+      w.add_(w, rms_wins ? (lr_tensor * -group.weight_decay).item<double>() : -group.weight_decay * lr);
+    w.add_(-update);
+  }
+
   static torch::Tensor rms_tensor(const torch::Tensor& x) {
     return x.norm(2) / std::sqrt(static_cast<double>(x.numel()));
   }
