@@ -28,12 +28,19 @@ class SharpnessAware : public optbench::Optimizer {
   void for_each_with_grad(F&& f) {
     for_each_parameter([&](const ParamGroup&, optbench::ParamRef, const torch::Tensor& w) { f(w); });
   }
+  // Scratch tensors like w live in this optimizer's own state, kept between steps so that a step
+  // allocates nothing (fresh pages of a large tensor cost more than the arithmetic). Not saved:
+  // save() is the base's, and the scratch holds nothing from one step to the next.
+  template <class F>
+  void for_each_with_ref(F&& f) {
+    for_each_parameter([&](const ParamGroup&, optbench::ParamRef p, const torch::Tensor& w) { f(p, w); });
+  }
   // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of` picks the gradient.
   template <class G>
   torch::Tensor global_norm(bool weight_adaptive, G&& grad_of) {
     std::vector<torch::Tensor> norms;
     for_each_with_grad([&](const torch::Tensor& w) {
-      norms.push_back((weight_adaptive ? torch::abs(w) * grad_of(w) : grad_of(w) * 1.0).norm(2));
+      norms.push_back(weight_adaptive ? (torch::abs(w) * grad_of(w)).norm(2) : grad_of(w).norm(2));
     });
     return torch::norm(torch::stack(norms), 2);
   }
@@ -49,23 +56,32 @@ class Sam final : public SharpnessAware {
 
   void step(const optbench::Closure& closure) override {
     if (!closure) throw std::invalid_argument("sam needs the step closure to re-evaluate the gradient");
-    std::vector<torch::Tensor> saved;
     {
       torch::NoGradGuard no_grad;
       auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
       auto scale = rho_ / (norm + 1e-12);  // ρ / (‖g‖ + 1e-12)
-      for_each_with_grad([&](const torch::Tensor& w) {
-        saved.push_back(w.clone());
-        // e = ρ g / ‖g‖ (ASAM: w² g ρ / ‖|w| g‖)
-        auto e = (adaptive_ ? torch::pow(w, 2) * w.grad() : w.grad() * 1.0) * scale.to(w.dtype());
-        w.add_(e);  // climb to w + e(w)
+      for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+        torch::Tensor& perturbed = state_tensor(p, "scratch");
+        // e = ρ g / ‖g‖ (ASAM: w² g ρ / ‖|w| g‖), rounded as the reference's products
+        if (adaptive_) torch::mul_out(perturbed, torch::pow(w, 2), w.grad()).mul_(scale.to(w.dtype()));
+        else torch::mul_out(perturbed, w.grad(), scale.to(w.dtype()));
+        perturbed.add_(w);  // w + e(w)
+        // Climb by swapping storage, as the reference's `p.data = ...`: w's own values wait
+        // untouched in the scratch tensor and come back exactly, without a copy.
+        torch::Tensor original = w.detach();
+        w.set_data(perturbed);
+        perturbed = original;
       });
       zero_grad();
     }
     closure();  // the gradient at w + e(w)
     torch::NoGradGuard no_grad;
-    std::size_t k = 0;
-    for_each_with_grad([&](const torch::Tensor& w) { w.copy_(saved[k++]); });  // back to w, exactly
+    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+      torch::Tensor& original = state_tensor(p, "scratch");
+      torch::Tensor perturbed = w.detach();
+      w.set_data(original);  // back to w, exactly
+      original = perturbed;
+    });
     base_->step(closure);
   }
 };
@@ -78,17 +94,16 @@ class Gsam final : public SharpnessAware {
   void step(const optbench::Closure& closure) override {
     if (!closure) throw std::invalid_argument("gsam needs the step closure to re-evaluate the gradient");
     constexpr double kEps = 1e-12;  // the reference's perturb_eps
-    std::vector<torch::Tensor> old_grads, perturbations;
     {
       torch::NoGradGuard no_grad;
       auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
       auto scale = rho_ / (norm + kEps);
-      for_each_with_grad([&](const torch::Tensor& w) {
-        old_grads.push_back(w.grad().clone());
-        auto e = w.grad() * scale.to(w.dtype());
+      for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+        state_tensor(p, "old_grad").copy_(w.grad());
+        torch::Tensor& e = state_tensor(p, "perturbation");
+        torch::mul_out(e, w.grad(), scale.to(w.dtype()));
         if (adaptive_) e.mul_(torch::pow(w, 2));
         w.add_(e);
-        perturbations.push_back(e);
       });
       zero_grad();
     }
@@ -96,21 +111,25 @@ class Gsam final : public SharpnessAware {
     torch::NoGradGuard no_grad;
     // Decompose: v = g0 - cos(g0, g1)·‖g0‖·g1/‖g1‖ is g0's part orthogonal to g1; g = g1 - α v.
     torch::Tensor inner;
-    std::size_t k = 0;
-    for_each_with_grad([&](const torch::Tensor& w) {
-      auto dot = torch::sum(old_grads[k++] * w.grad());
+    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+      auto dot = torch::sum(state_tensor(p, "old_grad") * w.grad());
       inner = inner.defined() ? inner + dot : dot;
     });
     auto new_norm = global_norm(false, [](const torch::Tensor& w) { return w.grad(); });
-    k = 0;
+    std::vector<torch::Tensor> old_grads;
+    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor&) { old_grads.push_back(state_tensor(p, "old_grad")); });
+    std::size_t k = 0;
     auto old_norm = global_norm(false, [&](const torch::Tensor&) { return old_grads[k++]; });
     auto cosine = inner / (new_norm * old_norm + kEps);
-    k = 0;
-    for_each_with_grad([&](const torch::Tensor& w) {
-      auto vertical = old_grads[k] - cosine * old_norm * w.grad() / (new_norm + kEps);
+    const auto projection = cosine * old_norm;
+    const auto divisor = new_norm + kEps;
+    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+      // vertical = g0 - (cos·‖g0‖)·g1/(‖g1‖ + ε), in the scratch tensor, op by op as the reference
+      torch::Tensor& vertical = state_tensor(p, "scratch");
+      torch::mul_out(vertical, projection, w.grad()).div_(divisor);
+      torch::sub_out(vertical, state_tensor(p, "old_grad"), vertical);
       w.mutable_grad().add_(vertical, -alpha_);
-      w.sub_(perturbations[k]);  // w -= e (not a restore: may differ from w by rounding)
-      ++k;
+      w.sub_(state_tensor(p, "perturbation"));  // w -= e (not a restore: may differ from w by rounding)
     });
     base_->step(closure);
   }
