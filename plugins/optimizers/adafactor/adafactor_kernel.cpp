@@ -4,16 +4,13 @@
 #include <cmath>
 #include <vector>
 
-// Helpers inlined into the FMA clones, so that their std::fma is one instruction there.
-#define OPTBENCH_INLINE inline __attribute__((always_inline))
-
 namespace optbench {
 
 namespace {
 
 // State decay as the reference's `s.mul_(β̂2).add_(x, alpha=1-β̂2)`: one rounding for the add (FMA).
 template <class T>
-OPTBENCH_INLINE T decayed(T state, T x, T beta2t, T one_minus_beta2t) {
+OPTBENCH_KERNEL_INLINE T decayed(T state, T x, T beta2t, T one_minus_beta2t) {
   return std::fma(x, one_minus_beta2t, state * beta2t);
 }
 
@@ -27,7 +24,7 @@ struct ApplyConsts {
 
 // u = factor·g, then U /= clip divisor, U *= α, optional first moment, optional weight decay.
 template <class T, bool kBeta1, bool kDecay>
-OPTBENCH_INLINE void apply_element(T& w, T* m, T u, const ApplyConsts<T>& k) {
+OPTBENCH_KERNEL_INLINE void apply_element(T& w, T* m, T u, const ApplyConsts<T>& k) {
   u = u / k.clip_divisor;
   u = u * k.lr;
   if (kBeta1) {
@@ -82,13 +79,13 @@ struct Bands {
 constexpr std::int64_t kSequentialTerms = 16;
 
 template <bool kSequential, class T>
-OPTBENCH_INLINE void accumulate(double& sum, T x) {
+OPTBENCH_KERNEL_INLINE void accumulate(double& sum, T x) {
   sum = kSequential ? double(T(T(sum) + x)) : sum + x;
 }
 
 // Σ(g² + ε1) of one row, also added into the column sums.
 template <class T, bool kSequentialRow, bool kSequentialCols>
-OPTBENCH_INLINE double row_sums(const T* __restrict g, double* __restrict col_sum, std::int64_t n, T eps1) {
+OPTBENCH_KERNEL_INLINE double row_sums(const T* __restrict g, double* __restrict col_sum, std::int64_t n, T eps1) {
   double rs = 0;
   if (kSequentialRow) {
     for (std::int64_t i = 0; i < n; ++i) {
@@ -110,7 +107,7 @@ OPTBENCH_INLINE double row_sums(const T* __restrict g, double* __restrict col_su
 // Σx² as the reference's norm kernel forms it: FMA into 32-byte vectors of lanes over the whole
 // vectors, the lanes added in order, then FMA of the remaining elements.
 template <class T>
-OPTBENCH_INLINE double lane_sum_of_squares(const T* __restrict x, std::int64_t n) {
+OPTBENCH_KERNEL_INLINE double lane_sum_of_squares(const T* __restrict x, std::int64_t n) {
   constexpr int kLanes = 32 / sizeof(T);
   T lanes[kLanes] = {};
   std::int64_t i = 0;
@@ -125,7 +122,7 @@ OPTBENCH_INLINE double lane_sum_of_squares(const T* __restrict x, std::int64_t n
 // The band's second-moment sums: row state updated, column sums added into col_sum (cols per
 // matrix of the band).
 template <class T, bool kSequentialRow, bool kSequentialCols>
-OPTBENCH_INLINE void band_sums(const T* g, T* row, double* col_sum, MatrixShape s, const Bands::Band& band,
+OPTBENCH_KERNEL_INLINE void band_sums(const T* g, T* row, double* col_sum, MatrixShape s, const Bands::Band& band,
                                T eps1, T beta2t, T one_minus_beta2t) {
   for (std::int64_t b = band.first_matrix; b < band.end_matrix; ++b) {
     double* cs = col_sum + (b - band.first_matrix) * s.cols;
@@ -138,7 +135,7 @@ OPTBENCH_INLINE void band_sums(const T* g, T* row, double* col_sum, MatrixShape 
 }
 
 template <class T>
-OPTBENCH_INLINE void update_cols(T* col, const double* col_sum, std::int64_t count, std::int64_t rows, T beta2t,
+OPTBENCH_KERNEL_INLINE void update_cols(T* col, const double* col_sum, std::int64_t count, std::int64_t rows, T beta2t,
                  T one_minus_beta2t) {
   for (std::int64_t j = 0; j < count; ++j)
     col[j] = decayed(col[j], T(T(col_sum[j]) / T(rows)), beta2t, one_minus_beta2t);  // mean over dim -2
@@ -147,7 +144,7 @@ OPTBENCH_INLINE void update_cols(T* col, const double* col_sum, std::int64_t cou
 // rsqrt factors of the band (fairseq's _approx_sq_grad): rf per band row = rsqrt(R / mean(R)) and
 // cf per column = rsqrt(C), as the reference rounds them.
 template <class T>
-OPTBENCH_INLINE void band_factors(const T* row, const T* col, MatrixShape s, const Bands::Band& band,
+OPTBENCH_KERNEL_INLINE void band_factors(const T* row, const T* col, MatrixShape s, const Bands::Band& band,
                                   std::vector<T>& rf, std::vector<T>& cf) {
   rf.resize(static_cast<std::size_t>(band.rows()));
   std::int64_t i = 0;
@@ -169,7 +166,7 @@ OPTBENCH_INLINE void band_factors(const T* row, const T* col, MatrixShape s, con
 
 // Calls f(rf, cf, offset) for each row of the band: the row's elements start at offset.
 template <class T, class F>
-OPTBENCH_INLINE void for_band_rows(const T* row, const T* col, MatrixShape s, const Bands::Band& band, F&& f) {
+OPTBENCH_KERNEL_INLINE void for_band_rows(const T* row, const T* col, MatrixShape s, const Bands::Band& band, F&& f) {
   thread_local std::vector<T> rf, cf;
   band_factors(row, col, s, band, rf, cf);
   std::int64_t i = 0;
@@ -180,7 +177,7 @@ OPTBENCH_INLINE void for_band_rows(const T* row, const T* col, MatrixShape s, co
 
 // Σu² over the band, u = (rf·cf)·g.
 template <class T>
-OPTBENCH_INLINE double band_update_sq(const T* g, const T* row, const T* col, MatrixShape s,
+OPTBENCH_KERNEL_INLINE double band_update_sq(const T* g, const T* row, const T* col, MatrixShape s,
                                       const Bands::Band& band) {
   thread_local std::vector<T> u;
   u.resize(static_cast<std::size_t>(band.size));
@@ -314,9 +311,8 @@ template <class T>
 SumPair adafactor_vector_moments(const T* w, const T* g, T* v, std::int64_t n, const AdafactorMoments& c,
                                  const ChunkRunner& run) {
   const T eps1 = T(c.eps1), beta2t = T(c.beta2t), one_minus_beta2t = T(1 - c.beta2t);
-  return sum_in_order<SumPair>((n + kKernelChunk - 1) / kKernelChunk, run, [&](std::int64_t k) {
-    const std::int64_t b = k * kKernelChunk;
-    return vector_moments_range<T>(w + b, g + b, v + b, std::min(kKernelChunk, n - b), eps1, beta2t,
+  return sum_over_chunks<SumPair>(n, run, [&](std::int64_t b, std::int64_t e) {
+    return vector_moments_range<T>(w + b, g + b, v + b, e - b, eps1, beta2t,
                                    one_minus_beta2t);
   });
 }

@@ -33,7 +33,7 @@ void lars_update_range(T* __restrict w, const T* __restrict g, T* __restrict mu,
 
 // LAMB in the reference's operation order: its add_(x, alpha) rounds once (FMA), addcmul_ twice.
 template <class T>
-T lamb_ratio(T m, T v, T w, T eps, T wd) {
+OPTBENCH_KERNEL_INLINE T lamb_ratio(T m, T v, T w, T eps, T wd) {
   return std::fma(w, wd, m / (std::sqrt(v) + eps));  // r = m/(√v + ε) + λw
 }
 
@@ -62,16 +62,12 @@ OPTBENCH_FMA_CLONES void lamb_apply_range(T* __restrict w, const T* __restrict m
   for (std::int64_t i = 0; i < n; ++i) w[i] = std::fma(lamb_ratio(m[i], v[i], w[i], eps, wd), alpha, w[i]);
 }
 
-std::int64_t chunk_count(std::int64_t n) { return (n + kKernelChunk - 1) / kKernelChunk; }
-std::int64_t chunk_size(std::int64_t n, std::int64_t k) { return std::min(n - k * kKernelChunk, kKernelChunk); }
-
 }  // namespace
 
 template <class T>
 SumPair lars_norms(const T* w, const T* g, std::int64_t n, double weight_decay, const ChunkRunner& run) {
-  return sum_in_order<SumPair>(chunk_count(n), run, [&](std::int64_t k) {
-    const std::int64_t b = k * kKernelChunk;
-    return lars_norms_range<T>(w + b, g + b, chunk_size(n, k), T(weight_decay));
+  return sum_over_chunks<SumPair>(n, run, [&](std::int64_t b, std::int64_t e) {
+    return lars_norms_range<T>(w + b, g + b, e - b, T(weight_decay));
   });
 }
 
@@ -86,9 +82,8 @@ void lars_update(T* w, const T* g, T* mu, std::int64_t n, double weight_decay, d
 template <class T>
 SumPair lamb_moments(const T* w, const T* g, T* m, T* v, std::int64_t n, const LambScalars& s,
                      const ChunkRunner& run) {
-  return sum_in_order<SumPair>(chunk_count(n), run, [&](std::int64_t k) {
-    const std::int64_t b = k * kKernelChunk;
-    return lamb_moments_range<T>(w + b, g + b, m + b, v + b, chunk_size(n, k), T(s.beta1), T(1 - s.beta1),
+  return sum_over_chunks<SumPair>(n, run, [&](std::int64_t b, std::int64_t e) {
+    return lamb_moments_range<T>(w + b, g + b, m + b, v + b, e - b, T(s.beta1), T(1 - s.beta1),
                                  T(s.beta2), T(1 - s.beta2), T(s.eps), T(s.weight_decay));
   });
 }

@@ -20,6 +20,10 @@
 #define OPTBENCH_FMA_CLONES
 #endif
 
+// For the helpers such a loop calls: inlined into each clone, so that they are compiled for its
+// target too (a helper left out of line is compiled for the baseline only).
+#define OPTBENCH_KERNEL_INLINE inline __attribute__((always_inline))
+
 namespace optbench {
 inline namespace v1 {
 
@@ -43,6 +47,15 @@ Sums sum_in_order(std::int64_t count, const ChunkRunner& run, F&& partial) {
   Sums total{};
   for (const auto& p : parts) total += p;
   return total;
+}
+
+// Sums f(begin, end) over the fixed chunks of [0, n), in parallel, added in chunk order.
+template <class Sums, class F>
+Sums sum_over_chunks(std::int64_t n, const ChunkRunner& run, F&& f) {
+  return sum_in_order<Sums>((n + kKernelChunk - 1) / kKernelChunk, run, [&](std::int64_t c) {
+    const std::int64_t begin = c * kKernelChunk;
+    return f(begin, std::min(n, begin + kKernelChunk));
+  });
 }
 
 // Two sums accumulated together (e.g. Σw² and Σd² for a trust ratio).
