@@ -13,22 +13,6 @@ using optbench::AdamScalars;
 using optbench::adam_update;
 using optbench::RAdamScalars;
 
-void fused_adam(const torch::Tensor& w, const torch::Tensor& g, torch::Tensor& m, torch::Tensor& v,
-                torch::Tensor* v_max, const AdamScalars& s) {
-  AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adam", [&] {
-    scalar_t* wp = w.data_ptr<scalar_t>();
-    const scalar_t* gp = g.data_ptr<scalar_t>();
-    scalar_t* mp = m.data_ptr<scalar_t>();
-    scalar_t* vp = v.data_ptr<scalar_t>();
-    scalar_t* xp = v_max ? v_max->data_ptr<scalar_t>() : nullptr;
-    optbench::parallel_chunks(w.numel(), [&](std::int64_t begin, std::int64_t end) {
-      auto* x = xp ? xp + begin : nullptr;
-      const std::int64_t n = end - begin;
-      adam_update<scalar_t>(wp + begin, gp + begin, mp + begin, vp + begin, x, n, s);
-    });
-  });
-}
-
 class Adam final : public optbench::Optimizer {
  public:
   Adam(std::vector<optbench::ParamGroup> groups, const optbench::Params& p, bool decoupled)
@@ -49,8 +33,10 @@ class Adam final : public optbench::Optimizer {
       torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(p, "max_exp_avg_sq") : nullptr;
       const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
       if (optbench::fusable({w, grad, m, v, v_max_fused ? *v_max_fused : m})) {
-        fused_adam(w, grad, m, v, v_max_fused,
-                   {group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_});
+        const AdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_};
+        optbench::fused_elementwise(
+            w, grad, [&](auto... chunk) { adam_update(chunk..., s); }, m, v,
+            v_max_fused ? *v_max_fused : torch::Tensor());
         return;
       }
       // Reference path, as torch.optim.Adam's single-tensor loop.
@@ -104,13 +90,7 @@ class RAdam final : public optbench::Optimizer {
       if (optbench::fusable({w, grad, m, v})) {
         const RAdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, bias_correction1,
                              std::sqrt(bias_correction2), rect, rho_t > 5.0};
-        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_radam", [&] {
-          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>();
-          const scalar_t* gp = grad.data_ptr<scalar_t>();
-          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
-            optbench::radam_update<scalar_t>(wp + b, gp + b, mp + b, vp + b, e - b, s);
-          });
-        });
+        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::radam_update(chunk..., s); }, m, v);
         return;
       }
       // Reference path, as torch.optim.RAdam's single-tensor loop.

@@ -61,14 +61,9 @@ class AdaBelief final : public optbench::Optimizer {
       if (optbench::fusable({w, grad, m, s, s_max ? *s_max : m})) {
         const optbench::AdaBeliefScalars c{beta1_, beta2_, eps_, std::sqrt(bias_correction2), decay, l2,
                                            kind, coefficient, amsgrad_};
-        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adabelief", [&] {
-          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *sp = s.data_ptr<scalar_t>();
-          scalar_t* xp = s_max ? s_max->data_ptr<scalar_t>() : nullptr;
-          const scalar_t* gp = grad.data_ptr<scalar_t>();
-          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
-            optbench::adabelief_update<scalar_t>(wp + b, gp + b, mp + b, sp + b, xp ? xp + b : nullptr, e - b, c);
-          });
-        });
+        optbench::fused_elementwise(
+            w, grad, [&](auto... chunk) { optbench::adabelief_update(chunk..., c); }, m, s,
+            s_max ? *s_max : torch::Tensor());
         return;
       }
       // Reference path, as adabelief-pytorch 0.2.1.
@@ -121,13 +116,7 @@ class Yogi final : public optbench::Optimizer {
       if (optbench::fusable({w, grad, m, v})) {
         const optbench::YogiScalars c{beta1_, beta2_, eps_, group.weight_decay, std::sqrt(bias_correction2),
                                       group.lr / bias_correction1};
-        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_yogi", [&] {
-          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>();
-          const scalar_t* gp = grad.data_ptr<scalar_t>();
-          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
-            optbench::yogi_update<scalar_t>(wp + b, gp + b, mp + b, vp + b, e - b, c);
-          });
-        });
+        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::yogi_update(chunk..., c); }, m, v);
         return;
       }
       // Reference path, as jettify/pytorch-optimizer's Yogi.

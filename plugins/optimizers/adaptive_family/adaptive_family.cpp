@@ -88,13 +88,7 @@ class Adadelta final : public optbench::Optimizer {
       auto& u = state_tensor(p, "acc_delta");
       if (optbench::fusable({w, grad, v, u})) {
         const optbench::AdadeltaScalars c{group.lr, rho_, eps_, group.weight_decay};
-        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_adadelta", [&] {
-          scalar_t *wp = w.data_ptr<scalar_t>(), *vp = v.data_ptr<scalar_t>(), *up = u.data_ptr<scalar_t>();
-          const scalar_t* gp = grad.data_ptr<scalar_t>();
-          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
-            optbench::adadelta_update<scalar_t>(wp + b, gp + b, vp + b, up + b, e - b, c);
-          });
-        });
+        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::adadelta_update(chunk..., c); }, v, u);
         return;
       }
       // Reference path, as torch.optim.Adadelta's single-tensor loop.

@@ -25,13 +25,7 @@ class Lion final : public optbench::Optimizer {
       const auto& grad = w.grad();
       if (optbench::fusable({w, grad, m})) {
         const optbench::LionScalars c{group.lr, 1 - group.lr * wd, beta1_, beta2_};
-        AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "fused_lion", [&] {
-          scalar_t *wp = w.data_ptr<scalar_t>(), *mp = m.data_ptr<scalar_t>();
-          const scalar_t* gp = grad.data_ptr<scalar_t>();
-          optbench::parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
-            optbench::lion_update<scalar_t>(wp + b, gp + b, mp + b, e - b, c);
-          });
-        });
+        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::lion_update(chunk..., c); }, m);
         return;
       }
       // Reference path, as lion-pytorch.

@@ -31,6 +31,19 @@ void parallel_chunks(std::int64_t n, F&& f) {
   at::parallel_for(0, n, kKernelChunk, std::forward<F>(f));
 }
 
+// The fused path of an elementwise update: update(w, g, state..., n) on raw pointers of w's dtype,
+// offset to each chunk, on LibTorch's intra-op threads. An undefined state tensor arrives as nullptr.
+template <class Update, class... State>
+void fused_elementwise(const torch::Tensor& w, const torch::Tensor& g, Update&& update, const State&... state) {
+  AT_DISPATCH_FLOATING_TYPES(w.scalar_type(), "optbench_fused_elementwise", [&] {
+    scalar_t* wp = w.data_ptr<scalar_t>();
+    const scalar_t* gp = g.data_ptr<scalar_t>();
+    parallel_chunks(w.numel(), [&](std::int64_t b, std::int64_t e) {
+      update(wp + b, gp + b, (state.defined() ? state.template data_ptr<scalar_t>() + b : nullptr)..., e - b);
+    });
+  });
+}
+
 // The ChunkRunner for torch-free kernels (kernel.h): each(k) on LibTorch's intra-op threads.
 inline void run_chunks(std::int64_t count, const std::function<void(std::int64_t)>& each) {
   at::parallel_for(0, count, 1, [&](std::int64_t begin, std::int64_t end) {
