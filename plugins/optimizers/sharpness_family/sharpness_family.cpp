@@ -24,10 +24,6 @@ class SharpnessAware : public optbench::Optimizer {
   void load(torch::serialize::InputArchive& archive) override { base_->load(archive); }
 
  protected:
-  template <class F>
-  void for_each_with_grad(F&& f) {
-    for_each_parameter([&](const ParamGroup&, optbench::ParamRef, const torch::Tensor& w) { f(w); });
-  }
   // Scratch tensors like w live in this optimizer's own state, kept between steps so that a step
   // allocates nothing (fresh pages of a large tensor cost more than the arithmetic). Not saved:
   // save() is the base's, and the scratch holds nothing from one step to the next.
@@ -35,15 +31,16 @@ class SharpnessAware : public optbench::Optimizer {
   void for_each_with_ref(F&& f) {
     for_each_parameter([&](const ParamGroup&, optbench::ParamRef p, const torch::Tensor& w) { f(p, w); });
   }
-  // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of` picks the gradient.
+  // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of(p, w)` picks the gradient.
   template <class G>
   torch::Tensor global_norm(bool weight_adaptive, G&& grad_of) {
     std::vector<torch::Tensor> norms;
-    for_each_with_grad([&](const torch::Tensor& w) {
-      norms.push_back(weight_adaptive ? (torch::abs(w) * grad_of(w)).norm(2) : grad_of(w).norm(2));
+    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
+      norms.push_back(weight_adaptive ? (torch::abs(w) * grad_of(p, w)).norm(2) : grad_of(p, w).norm(2));
     });
     return torch::norm(torch::stack(norms), 2);
   }
+  static torch::Tensor current_grad(optbench::ParamRef, const torch::Tensor& w) { return w.grad(); }
 
   double rho_;
   bool adaptive_;
@@ -58,7 +55,7 @@ class Sam final : public SharpnessAware {
     if (!closure) throw std::invalid_argument("sam needs the step closure to re-evaluate the gradient");
     {
       torch::NoGradGuard no_grad;
-      auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
+      auto norm = global_norm(adaptive_, current_grad);
       auto scale = rho_ / (norm + 1e-12);  // ρ / (‖g‖ + 1e-12)
       for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
         torch::Tensor& perturbed = state_tensor(p, "scratch");
@@ -96,7 +93,7 @@ class Gsam final : public SharpnessAware {
     constexpr double kEps = 1e-12;  // the reference's perturb_eps
     {
       torch::NoGradGuard no_grad;
-      auto norm = global_norm(adaptive_, [](const torch::Tensor& w) { return w.grad(); });
+      auto norm = global_norm(adaptive_, current_grad);
       auto scale = rho_ / (norm + kEps);
       for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
         state_tensor(p, "old_grad").copy_(w.grad());
@@ -115,11 +112,9 @@ class Gsam final : public SharpnessAware {
       auto dot = torch::sum(state_tensor(p, "old_grad") * w.grad());
       inner = inner.defined() ? inner + dot : dot;
     });
-    auto new_norm = global_norm(false, [](const torch::Tensor& w) { return w.grad(); });
-    std::vector<torch::Tensor> old_grads;
-    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor&) { old_grads.push_back(state_tensor(p, "old_grad")); });
-    std::size_t k = 0;
-    auto old_norm = global_norm(false, [&](const torch::Tensor&) { return old_grads[k++]; });
+    auto new_norm = global_norm(false, current_grad);
+    auto old_norm =
+        global_norm(false, [&](optbench::ParamRef p, const torch::Tensor&) { return state_tensor(p, "old_grad"); });
     auto cosine = inner / (new_norm * old_norm + kEps);
     const auto projection = cosine * old_norm;
     const auto divisor = new_norm + kEps;
