@@ -230,6 +230,12 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const auto wall_start = Clock::now();
   fs::create_directories(spec.dir);
   const fs::path metrics_path = spec.dir / "metrics.jsonl";
+  if (!a.spec.vocabulary.empty()) {
+    // The token ids of the saved models mean nothing without it (one token per line, as BERT's vocab.txt).
+    std::string vocab;
+    for (const auto& token : a.spec.vocabulary) vocab += token + "\n";
+    write_text_atomically(spec.dir / "vocab.txt", vocab);
+  }
 
   torch::manual_seed(static_cast<std::uint64_t>(spec.seed));
   auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);

@@ -7,6 +7,7 @@ packages=(
   libtorch-dev libopenblas0-pthread  # Debian's LibTorch otherwise runs on the reference BLAS (~8x slower)
   libboost-dev libboost-program-options-dev libtomlplusplus-dev libspdlog-dev
   nlohmann-json3-dev zlib1g-dev libgtest-dev
+  libutf8proc-dev                    # Unicode classes and NFD for the BERT WordPiece tokeniser
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
 )
 

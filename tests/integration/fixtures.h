@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace optbench::testing {
 
@@ -23,6 +24,11 @@ CommandResult run_host(const std::string& args);
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& text);
 nlohmann::json read_json(const std::filesystem::path& path);
+// One JSON value per line (metrics.jsonl).
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
+bool contains(const std::string& haystack, const std::string& needle);
+// The run directories of an experiment's results, sorted.
+std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experiment_dir);
 
 // MNIST-style IDX files (gzipped): 28x28 images whose class is a bright square at a
 // class-specific place, over noise, so that a small CNN learns them in an epoch.

@@ -9,24 +9,6 @@ namespace F = torch::nn::functional;
 
 namespace {
 
-class Accuracy final : public optbench::MetricAccumulator {
- public:
-  void update(const optbench::Outputs& outputs, const optbench::Batch& batch) override {
-    // Accumulated on the device: no host sync per batch.
-    auto correct = (outputs.at("logits").argmax(1) == batch.at("label")).sum();
-    correct_ = correct_.defined() ? correct_ + correct : correct;
-    total_ += batch.size;
-  }
-  std::map<std::string, double> compute() const override {
-    const double correct = correct_.defined() ? correct_.item<double>() : 0.0;
-    return {{"accuracy", total_ ? correct / static_cast<double>(total_) : 0.0}};
-  }
-
- private:
-  torch::Tensor correct_;
-  std::int64_t total_ = 0;
-};
-
 class ImageClassification final : public optbench::Task {
  public:
   ImageClassification(const optbench::Params& p, const optbench::DataSpec& spec)
@@ -77,7 +59,7 @@ class ImageClassification final : public optbench::Task {
                             F::CrossEntropyFuncOptions().label_smoothing(policy.label_smoothing));
   }
   std::unique_ptr<optbench::MetricAccumulator> metrics() const override {
-    return std::make_unique<Accuracy>();
+    return std::make_unique<optbench::AccuracyAccumulator>();
   }
   std::string description() const override {
     std::string aug = "none";

@@ -36,6 +36,10 @@ struct DataSpec {
   std::int64_t num_classes = 0;           // classification targets
   std::vector<std::int64_t> input_shape;  // per sample, e.g. {C, H, W}
   std::vector<double> mean, std;          // per-channel normalisation statistics
+  // Text: token id i is vocabulary[i] (the host saves it with each run as vocab.txt);
+  // pad_id marks padding that losses and metrics ignore (-1: no padding).
+  std::vector<std::string> vocabulary;
+  std::int64_t pad_id = -1;
   std::map<std::string, std::string> attributes;  // free-form hints, e.g. "augment" = "rotate"
 };
 

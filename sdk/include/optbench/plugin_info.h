@@ -7,7 +7,7 @@
 
 // Bump when any SDK type that crosses the plugin boundary changes layout or
 // meaning. The host refuses plugins built against another value.
-#define OPTBENCH_SDK_ABI_VERSION 1u
+#define OPTBENCH_SDK_ABI_VERSION 2u  // 2: DataSpec gained vocabulary and pad_id
 
 // The one symbol every plugin exports.
 #define OPTBENCH_ENTRY_SYMBOL "optbench_plugin_info"

@@ -8,6 +8,7 @@
 
 #include <optbench/fused.h>
 #include <optbench/host.h>
+#include <optbench/metrics.h>
 #include <optbench/optimizer.h>
 #include <optbench/params.h>
 #include <optbench/plugin_info.h>

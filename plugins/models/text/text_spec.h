@@ -1,0 +1,29 @@
+// What the text models check about the data before building themselves.
+#pragma once
+
+#include <optbench/data.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace optbench::text_models {
+
+// Throws std::invalid_argument unless `spec` is tokenised text whose target is
+// `target` ("label" for classifiers, "next_token" for language models).
+inline void require_text(const DataSpec& spec, const std::string& target, const std::string& model) {
+  auto it = spec.attributes.find("target");
+  const std::string have = it == spec.attributes.end() ? "none" : it->second;
+  if (spec.modality != "text" || spec.vocabulary.empty() || spec.pad_id < 0 || spec.input_shape.size() != 1)
+    throw std::invalid_argument(model + " needs tokenised text with a vocabulary and a padding id, got modality '" +
+                                spec.modality + "'");
+  if (have != target)
+    throw std::invalid_argument(model + " needs text whose target is '" + target + "' (" +
+                                (target == "label" ? "a sentiment dataset such as sst2 or imdb"
+                                                   : "a corpus such as wikitext2 or ptb_text_only") +
+                                "), got target '" + have + "'");
+  if (target == "label" && spec.num_classes < 2) throw std::invalid_argument(model + " needs at least 2 classes");
+}
+
+inline std::int64_t vocab_size(const DataSpec& spec) { return static_cast<std::int64_t>(spec.vocabulary.size()); }
+
+}  // namespace optbench::text_models
