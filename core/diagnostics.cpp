@@ -1,5 +1,7 @@
 #include "diagnostics.h"
 
+#include <c10/util/Exception.h>
+
 #include <algorithm>
 #include <cctype>
 
@@ -57,6 +59,11 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
   std::string out;
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? separator : "") + items[i];
   return out;
+}
+
+std::string message_of(const std::exception& e) {
+  if (const auto* c10_error = dynamic_cast<const c10::Error*>(&e)) return c10_error->what_without_backtrace();
+  return e.what();
 }
 
 }  // namespace optbench::core

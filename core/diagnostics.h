@@ -24,4 +24,7 @@ class ConfigError : public std::runtime_error {
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
+// e.what(), without the C++ stack trace LibTorch appends to its own errors (c10::Error).
+std::string message_of(const std::exception& e);
+
 }  // namespace optbench::core

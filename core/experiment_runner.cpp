@@ -7,6 +7,7 @@
 
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "diagnostics.h"
 #include "trainer.h"
 
 namespace fs = std::filesystem;
@@ -119,8 +120,8 @@ int run_experiment(const Experiment& ex, const PluginRegistry& registry) {
           throw;  // the remaining runs wait for the rerun too
         } catch (const std::exception& e) {
           // One failing run must not lose the others.
-          spdlog::error("{} failed: {}", spec.label, e.what());
-          summary = json{{"optimizer", optimizer.name}, {"seed", seed}, {"status", "failed"}, {"error", e.what()}};
+          spdlog::error("{} failed: {}", spec.label, message_of(e));
+          summary = json{{"optimizer", optimizer.name}, {"seed", seed}, {"status", "failed"}, {"error", message_of(e)}};
           write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
         }
       }

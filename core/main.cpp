@@ -289,7 +289,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "optbench-host: %s\n(see optbench-host --help)\n", e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "optbench-host: %s\n", e.what());
+    std::fprintf(stderr, "optbench-host: %s\n", message_of(e).c_str());
     return 1;
   }
 }

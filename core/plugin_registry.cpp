@@ -38,7 +38,7 @@ auto call_plugin(const CatalogEntry& info, const char* what, F&& f) {
     return f();
   } catch (const std::exception& e) {
     throw std::runtime_error(std::string(kind_name(info.kind)) + " '" + info.name + "' (plugin " +
-                             info.plugin + ", " + info.path + ") " + what + ": " + e.what());
+                             info.plugin + ", " + info.path + ") " + what + ": " + message_of(e));
   }
 }
 

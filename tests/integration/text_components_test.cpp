@@ -1,0 +1,250 @@
+// The text plugins' components called directly through the registry: perplexity on a
+// hand-computed case, and DistilBERT's safetensors loading on files written here in
+// the real format (8-byte header length, JSON header, raw little-endian data).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "plugin_registry.h"
+#include "toml_params.h"
+
+namespace fs = std::filesystem;
+using namespace optbench;
+using namespace optbench::core;
+
+namespace {
+
+const PluginRegistry& registry() {
+  static PluginRegistry* r = [] {
+    auto* reg = new PluginRegistry;
+    reg->load_directory(OPTBENCH_PLUGIN_DIR "/tasks", {});
+    reg->load_directory(OPTBENCH_PLUGIN_DIR "/models", {});
+    return reg;
+  }();
+  return *r;
+}
+
+Params params_of(Kind kind, const std::string& name, const std::string& toml_text) {
+  const CatalogEntry* entry = registry().find(kind, name);
+  if (entry == nullptr) throw std::runtime_error("no plugin component " + name);
+  const auto table = toml::parse(toml_text);
+  ResolveOptions options;
+  options.file = "test";
+  options.section = "[model]";
+  options.catalog = &registry();
+  return resolve_params(&table, *entry->schema, options);
+}
+
+std::string message_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(TextGeneration, PerplexityIsExpOfTheMeanNllOverNonPadTargets) {
+  DataSpec spec;
+  spec.modality = "text";
+  spec.vocabulary = {"<pad>", "a", "b"};
+  spec.pad_id = 0;
+  spec.input_shape = {2};
+  spec.attributes["target"] = "next_token";
+  const auto task = registry().make_task("text_generation", Params{}, spec);
+  EXPECT_EQ(task->primary_metric(), "perplexity");
+  EXPECT_FALSE(task->higher_is_better());
+
+  // Blocks [a b a] and [b a <pad>]: targets [b a] and [a <pad>].
+  Batch batch;
+  batch.tensors["tokens"] = torch::tensor({1, 2, 1, 2, 1, 0}, torch::kInt64).view({2, 3});
+  batch.size = 2;
+  torch::Generator generator = at::detail::createCPUGenerator(0);
+  task->prepare(batch, /*training=*/false, generator);
+  ASSERT_TRUE(torch::equal(batch.at("target"), torch::tensor({2, 1, 1, 0}, torch::kInt64).view({2, 2})));
+  ASSERT_TRUE(torch::equal(batch.at("tokens"), torch::tensor({1, 2, 2, 1}, torch::kInt64).view({2, 2})));
+
+  // Probabilities of the targets: 3/5, 4/6 and 1/3; the padded position's logits must not count.
+  const double l3 = std::log(3.0), l4 = std::log(4.0);
+  auto logits = torch::tensor({0.0, 0.0, l3, 0.0, l4, 0.0, 0.0, 0.0, 0.0, 5.0, -1.0, 2.0}, torch::kFloat32)
+                    .view({2, 2, 3});
+  const double mean_nll = -(std::log(3.0 / 5) + std::log(4.0 / 6) + std::log(1.0 / 3)) / 3;
+  TrainingPolicy policy = task->default_policy();
+  EXPECT_NEAR(task->loss({{"logits", logits}}, batch, policy).item<double>(), mean_nll, 1e-6);
+
+  // Accumulated over two batches of one row each.
+  auto metrics = task->metrics();
+  for (std::int64_t row = 0; row < 2; ++row) {
+    Batch part;
+    part.tensors["target"] = batch.at("target").narrow(0, row, 1);
+    part.size = 1;
+    metrics->update({{"logits", logits.narrow(0, row, 1)}}, part);
+  }
+  const auto m = metrics->compute();
+  EXPECT_NEAR(m.at("token_nll"), mean_nll, 1e-7);
+  EXPECT_NEAR(m.at("perplexity"), std::cbrt(5.0 / 3 * 6.0 / 4 * 3.0), 1e-6);  // = 7.5^(1/3)
+  EXPECT_NEAR(m.at("accuracy"), 2.0 / 3, 1e-12) << "argmax hits b and a, misses the uniform row";
+}
+
+// ---- DistilBERT checkpoints ----
+
+DataSpec sentiment_spec() {
+  DataSpec spec;
+  spec.modality = "text";
+  spec.num_classes = 2;
+  for (int i = 0; i < 12; ++i) spec.vocabulary.push_back("t" + std::to_string(i));
+  spec.pad_id = 0;
+  spec.input_shape = {10};
+  spec.attributes["target"] = "label";
+  return spec;
+}
+
+const char* kTiny = "dim = 8\nlayers = 1\nheads = 2\nhidden_dim = 16\nmax_position_embeddings = 16\n";
+
+std::shared_ptr<Model> distilbert(const std::string& pretrained) {
+  return registry().make_model(
+      "distilbert_sentiment",
+      params_of(Kind::kModel, "distilbert_sentiment", std::string(kTiny) + "pretrained = \"" + pretrained + "\"\n"),
+      sentiment_spec());
+}
+
+struct StoredTensor {
+  std::string dtype;
+  std::vector<std::int64_t> shape;
+  std::string bytes;
+};
+
+// Writes the safetensors layout; the header is padded with spaces to 8 bytes as the reference writer does.
+void write_safetensors(const fs::path& path, const std::map<std::string, StoredTensor>& tensors) {
+  nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
+  std::string data;
+  for (const auto& [name, t] : tensors) {
+    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {data.size(), data.size() + t.bytes.size()}}};
+    data += t.bytes;
+  }
+  std::string text = header.dump();
+  text.append((8 - text.size() % 8) % 8, ' ');
+  std::string length(8, '\0');
+  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>((text.size() >> (8 * i)) & 0xFF);
+  std::ofstream(path, std::ios::binary) << length << text << data;
+}
+
+StoredTensor stored(const torch::Tensor& t, const std::string& dtype = "F32") {
+  static const std::map<std::string, torch::Dtype> types = {{"F32", torch::kFloat32}, {"F16", torch::kFloat16},
+                                                            {"I32", torch::kInt32}};
+  const auto c = t.to(types.at(dtype)).contiguous();
+  return {dtype, t.sizes().vec(), std::string(static_cast<const char*>(c.data_ptr()), c.nbytes())};
+}
+
+// A checkpoint as Hugging Face saves DistilBertForSequenceClassification: the backbone under
+// "distilbert.", the head at the top level; values k/64 for the k-th element, exact in F16 too.
+std::map<std::string, StoredTensor> checkpoint_for(Model& model, const std::string& dtype = "F32") {
+  std::map<std::string, StoredTensor> out;
+  std::int64_t k = 0;
+  for (const auto& p : model.named_parameters()) {
+    const bool head = p.key().rfind("classifier.", 0) == 0 || p.key().rfind("pre_classifier.", 0) == 0;
+    auto values = (torch::arange(p.value().numel(), torch::kFloat32) + k).remainder(97).div(64).view(p.value().sizes());
+    k += p.value().numel();
+    out[(head ? "" : "distilbert.") + p.key()] = stored(values, dtype);
+  }
+  out["vocab_projector.bias"] = stored(torch::zeros({12}));  // an MLM head the classifier ignores
+  return out;
+}
+
+class DistilBertCheckpoint : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("optbench_safetensors_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    scratch_ = distilbert("");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+  std::shared_ptr<Model> scratch_;
+};
+
+TEST_F(DistilBertCheckpoint, LoadsEveryTensorByItsHuggingFaceName) {
+  for (const std::string dtype : {"F32", "F16"}) {
+    const auto tensors = checkpoint_for(*scratch_, dtype);
+    write_safetensors(dir_ / "model.safetensors", tensors);
+    const auto model = distilbert(dir_.string());
+    std::int64_t compared = 0;
+    for (const auto& p : model->named_parameters()) {
+      auto it = tensors.find("distilbert." + p.key());
+      if (it == tensors.end()) it = tensors.find(p.key());
+      ASSERT_NE(it, tensors.end()) << p.key();
+      const auto expected = checkpoint_for(*scratch_, "F32").at(it->first);
+      const auto want = torch::from_blob(const_cast<char*>(expected.bytes.data()), expected.shape, torch::kFloat32);
+      EXPECT_TRUE(torch::equal(p.value(), want)) << dtype << " " << p.key();
+      ++compared;
+    }
+    EXPECT_EQ(compared, static_cast<std::int64_t>(tensors.size()) - 1);
+    EXPECT_NE(model->description().find("loaded " + std::to_string(compared) + " tensors"), std::string::npos)
+        << model->description();
+  }
+}
+
+TEST_F(DistilBertCheckpoint, ABaseCheckpointWithoutHeadGetsAFreshHead) {
+  auto tensors = checkpoint_for(*scratch_);
+  for (const char* head : {"classifier.weight", "classifier.bias", "pre_classifier.weight", "pre_classifier.bias"})
+    tensors.erase(head);
+  write_safetensors(dir_ / "model.safetensors", tensors);
+  EXPECT_NE(distilbert(dir_.string())->description().find("classification head newly initialised"), std::string::npos);
+}
+
+TEST_F(DistilBertCheckpoint, MismatchesAreReportedByTensorName) {
+  const fs::path file = dir_ / "model.safetensors";
+  auto tensors = checkpoint_for(*scratch_);
+  tensors["distilbert.embeddings.word_embeddings.weight"] = stored(torch::zeros({5, 8}));
+  write_safetensors(file, tensors);
+  EXPECT_EQ(message_of([&] { distilbert(file.string()); }),
+            "model 'distilbert_sentiment' (plugin text_models, " + registry().find(Kind::kModel, "distilbert_sentiment")->path +
+                ") refused: " + file.string() +
+                ": tensor 'distilbert.embeddings.word_embeddings.weight' has shape [5, 8] but the model expects [12, 8] "
+                "(the first dimension is the vocabulary: use tokenizer = \"wordpiece\" with the checkpoint's vocab.txt)");
+
+  tensors = checkpoint_for(*scratch_);
+  tensors["distilbert.transformer.layer.0.attention.q_lin.weight"] = stored(torch::ones({8, 8}), "I32");
+  write_safetensors(file, tensors);
+  EXPECT_NE(message_of([&] { distilbert(file.string()); })
+                .find("tensor 'distilbert.transformer.layer.0.attention.q_lin.weight' has dtype I32; expected a "
+                      "floating-point dtype (F32, F16, BF16 or F64)"),
+            std::string::npos);
+
+  tensors = checkpoint_for(*scratch_);
+  tensors.erase("distilbert.transformer.layer.0.ffn.lin2.bias");
+  write_safetensors(file, tensors);
+  EXPECT_NE(message_of([&] { distilbert(file.string()); })
+                .find("no tensor for transformer.layer.0.ffn.lin2.bias (looked for 'distilbert.<name>' and '<name>')"),
+            std::string::npos);
+}
+
+TEST_F(DistilBertCheckpoint, DamagedFilesAndConfigsAreRefusedClearly) {
+  const fs::path file = dir_ / "model.safetensors";
+  write_safetensors(file, checkpoint_for(*scratch_));
+  fs::resize_file(file, fs::file_size(file) - 4);
+  EXPECT_NE(message_of([&] { distilbert(dir_.string()); }).find("lie outside the data section"), std::string::npos);
+
+  std::ofstream(file, std::ios::binary) << std::string("\xff\xff\xff\x00\x00\x00\x00\x00{}", 10);
+  EXPECT_NE(message_of([&] { distilbert(dir_.string()); }).find("not a safetensors file: header length 16777215 exceeds"),
+            std::string::npos);
+
+  write_safetensors(file, checkpoint_for(*scratch_));
+  std::ofstream(dir_ / "config.json") << R"({"dim": 8, "n_layers": 1, "n_heads": 12, "hidden_dim": 16})";
+  EXPECT_NE(message_of([&] { distilbert(dir_.string()); })
+                .find("config.json: n_heads = 12 but the model is built with 2"),
+            std::string::npos);
+
+  std::ofstream(dir_ / "config.json") << R"({"dim": 8, "n_layers": 1, "n_heads": 2, "hidden_dim": 16, "vocab_size": 12})";
+  EXPECT_EQ(message_of([&] { distilbert(dir_.string()); }), "(no error)") << "a matching config.json is accepted";
+  fs::remove(file);
+  EXPECT_NE(message_of([&] { distilbert(dir_.string()); }).find("model.safetensors does not exist"), std::string::npos);
+}
+
+}  // namespace
