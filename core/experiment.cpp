@@ -24,7 +24,10 @@ Schema make_training_schema() {
   Schema s;
   s.add(spec("epochs", std::int64_t{10}, "training epochs", at_least_one));
   s.add(spec("batch_size", std::int64_t{128}, "training batch size", at_least_one));
-  s.add(spec("eval_batch_size", std::int64_t{512}, "batch size for validation and test", at_least_one));
+  // Evaluation needs no gradients, but a language model's logits (batch x context x vocabulary)
+  // dominate its memory either way: by default evaluate at the training batch size.
+  s.add(spec("eval_batch_size", std::int64_t{0}, "batch size for validation and test; 0 = batch_size",
+             non_negative));
   s.add(spec("seeds", std::vector<std::int64_t>{42}, "one run per seed and optimizer", non_negative));
   s.add(spec("threads", std::int64_t{0}, "intra-op threads; 0 = one per core", non_negative));
   s.add(spec("device", std::string("cpu"), "cpu, or cuda when LibTorch was built with it", any_value,
@@ -294,6 +297,7 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     t.epochs = p.get<std::int64_t>("epochs");
     t.batch_size = p.get<std::int64_t>("batch_size");
     t.eval_batch_size = p.get<std::int64_t>("eval_batch_size");
+    if (t.eval_batch_size == 0) t.eval_batch_size = t.batch_size;
     t.seeds = p.get<std::vector<std::int64_t>>("seeds");
     if (t.seeds.empty())
       throw ConfigError(location_of(*table->get("seeds"), path), "[training] seeds must not be empty");

@@ -14,8 +14,11 @@ class Perplexity final : public optbench::MetricAccumulator {
   void update(const optbench::Outputs& outputs, const optbench::Batch& batch) override {
     const auto logits = outputs.at("logits").flatten(0, 1);
     const auto target = batch.at("target").flatten();
-    const auto nll = F::cross_entropy(logits.to(torch::kFloat64), target,
-                                      F::CrossEntropyFuncOptions().ignore_index(pad_).reduction(torch::kSum));
+    // Per-token NLL in the logits' precision (a float64 copy of batch x context x vocabulary
+    // logits would be large), summed in float64.
+    const auto nll = F::cross_entropy(logits, target, F::CrossEntropyFuncOptions().ignore_index(pad_).reduction(torch::kNone))
+                         .to(torch::kFloat64)
+                         .sum();
     const auto real = target != pad_;
     auto totals = torch::stack({nll, real.sum().to(torch::kFloat64),
                                 ((logits.argmax(1) == target) & real).sum().to(torch::kFloat64)});
