@@ -51,10 +51,6 @@ std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
   return lines;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::vector<fs::path> run_dirs(const fs::path& experiment_dir) {
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(experiment_dir))
@@ -124,18 +120,6 @@ void write_cifar_dataset(const fs::path& dir, int per_batch, int test, unsigned 
   };
   for (int b = 1; b <= 5; ++b) batch("data_batch_" + std::to_string(b) + ".bin", per_batch);
   batch("test_batch.bin", test);
-}
-
-void HostTest::SetUp() {
-  dir_ = fs::temp_directory_path() /
-         ("optbench_host_" + std::to_string(::getpid()) + "_" +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::remove_all(dir_);
-  fs::create_directories(dir_);
-}
-
-void HostTest::TearDown() {
-  if (!HasFailure()) fs::remove_all(dir_);  // kept for a look when a test fails
 }
 
 }  // namespace optbench::testing

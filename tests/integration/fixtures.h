@@ -2,12 +2,13 @@
 // formats (IDX, CIFAR-10 binary), and running the binary.
 #pragma once
 
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "temp_dir_test.h"
 
 namespace optbench::testing {
 
@@ -26,7 +27,6 @@ void write_file(const std::filesystem::path& path, const std::string& text);
 nlohmann::json read_json(const std::filesystem::path& path);
 // One JSON value per line (metrics.jsonl).
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
-bool contains(const std::string& haystack, const std::string& needle);
 // The run directories of an experiment's results, sorted.
 std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experiment_dir);
 
@@ -36,11 +36,6 @@ void write_idx_dataset(const std::filesystem::path& dir, int train, int test, un
 // CIFAR-10 binary batches (data_batch_1..5.bin, test_batch.bin) in cifar-10-batches-bin/.
 void write_cifar_dataset(const std::filesystem::path& dir, int per_batch, int test, unsigned seed = 2);
 
-class HostTest : public ::testing::Test {
- protected:
-  void SetUp() override;
-  void TearDown() override;
-  std::filesystem::path dir_;
-};
+using HostTest = TempDirTest;
 
 }  // namespace optbench::testing

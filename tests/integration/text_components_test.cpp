@@ -11,11 +11,13 @@
 #include <fstream>
 
 #include "plugin_registry.h"
+#include "temp_dir_test.h"
 #include "toml_params.h"
 
 namespace fs = std::filesystem;
 using namespace optbench;
 using namespace optbench::core;
+using optbench::testing::message_of;
 
 namespace {
 
@@ -38,15 +40,6 @@ Params params_of(Kind kind, const std::string& name, const std::string& toml_tex
   options.section = "[model]";
   options.catalog = &registry();
   return resolve_params(&table, *entry->schema, options);
-}
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(TextGeneration, PerplexityIsExpOfTheMeanNllOverNonPadTargets) {
@@ -156,16 +149,12 @@ std::map<std::string, StoredTensor> checkpoint_for(Model& model, const std::stri
   return out;
 }
 
-class DistilBertCheckpoint : public ::testing::Test {
+class DistilBertCheckpoint : public optbench::testing::TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("optbench_safetensors_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
+    TempDirTest::SetUp();
     scratch_ = distilbert("");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
   std::shared_ptr<Model> scratch_;
 };
 

@@ -205,3 +205,24 @@ TEST_F(HostTest, ShippedTextExperimentsValidateOnFixtureData) {
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << rewritten << r.output;
   }
 }
+
+TEST_F(HostTest, WikiText2RawVariantReadsTheRawRelease) {
+  for (const char* split : {"train", "valid", "test"})
+    write_file(dir_ / "data" / "wikitext-2-raw" / (std::string("wiki.") + split + ".raw"),
+               " \n = Robert Boulter = \n \n Robert Boulter is an English film, television and theatre actor.\n");
+  const auto toml = [&](const std::string& variant) {
+    return experiment(dir_ / "out", "text_generation",
+                      "name = \"wikitext2\"\nroot = \"" + (dir_ / "data").string() + "\"\nvariant = \"" + variant + "\"",
+                      "name = \"gru_lm\"", 1);
+  };
+  write_file(dir_ / "exp.toml", toml("raw"));
+  const auto raw = run_host("validate '" + (dir_ / "exp.toml").string() + "'");
+  EXPECT_EQ(raw.exit_code, 0) << raw.output;
+  EXPECT_TRUE(contains(raw.output, "train 1, validation 1, test 1 samples")) << raw.output;
+  write_file(dir_ / "exp.toml", toml("tokens"));
+  const auto tokens = run_host("validate '" + (dir_ / "exp.toml").string() + "'");
+  EXPECT_EQ(tokens.exit_code, 1);
+  EXPECT_TRUE(contains(tokens.output, "WikiText-2: wiki.train.tokens not found in " + (dir_ / "data").string() +
+                                          " or " + (dir_ / "data" / "wikitext-2").string()))
+      << tokens.output;
+}

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir_test.h"
 #include "text_corpora.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
@@ -18,19 +19,15 @@
 
 namespace fs = std::filesystem;
 using namespace optbench::text;
+using optbench::testing::contains;
+using optbench::testing::message_of;
 using Strings = std::vector<std::string>;
 using Ids = std::vector<std::int64_t>;
 
 namespace {
 
-class TempDir : public ::testing::Test {
+class TempDir : public optbench::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("optbench_text_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   // Writes `content` byte for byte to dir_/name (creating subdirectories) and returns the path.
   std::string write(const std::string& name, const std::string& content) {
     const fs::path path = dir_ / name;
@@ -38,19 +35,7 @@ class TempDir : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << content;
     return path.string();
   }
-  fs::path dir_;
 };
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The vocabulary of bert/tokenization_test.py, plus the [PAD] our WordPiece requires.
 // A token's id is its 0-based line number.

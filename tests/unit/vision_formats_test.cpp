@@ -8,9 +8,11 @@
 #include "cifar_format.h"
 #include "gz_file.h"
 #include "idx_format.h"
+#include "temp_dir_test.h"
 
 namespace fs = std::filesystem;
 using namespace optbench::vision;
+using optbench::testing::message_of;
 
 namespace {
 
@@ -23,14 +25,8 @@ std::vector<std::uint8_t> idx_bytes(std::uint8_t type, const std::vector<std::ui
   return out;
 }
 
-class TempDir : public ::testing::Test {
+class TempDir : public optbench::testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("optbench_formats_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::vector<std::uint8_t>& bytes, bool gzip = false) {
     const std::string path = (dir_ / name).string();
     if (gzip) {
@@ -42,17 +38,7 @@ class TempDir : public ::testing::Test {
     }
     return path;
   }
-  fs::path dir_;
 };
-
-std::string message_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const std::exception& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 }  // namespace
 

@@ -100,10 +100,17 @@ struct Tokeniser {
   std::vector<std::string> words(const std::string& text) const {
     return optbench::text::split_whitespace(lowercase ? optbench::text::lowercase(text) : text);
   }
-  std::vector<std::int64_t> encode(const std::string& text) const {
-    if (wordpiece) return wordpiece->encode(text, static_cast<std::size_t>(max_length));
+  // Ids of at most max_length tokens; `truncated` says whether the text was longer.
+  std::vector<std::int64_t> encode(const std::string& text, bool& truncated) const {
+    const auto limit = static_cast<std::size_t>(max_length);
+    if (wordpiece) {
+      const auto pieces = wordpiece->tokenize(text);
+      truncated = pieces.size() + 2 > limit;
+      return wordpiece->encode(pieces, limit);
+    }
     auto ids = to_ids(words(text), *whitespace, whitespace->require("<unk>"));
-    if (static_cast<std::int64_t>(ids.size()) > max_length) ids.resize(static_cast<std::size_t>(max_length));
+    truncated = ids.size() > limit;
+    if (truncated) ids.resize(limit);
     return ids;
   }
   const Vocabulary& vocabulary() const { return wordpiece ? wordpiece->vocabulary() : *whitespace; }
@@ -143,12 +150,14 @@ TextSplit encode_labelled(const std::vector<LabelledText>& examples, const Token
   auto tokens = torch::full({n, t.max_length}, t.pad_id(), torch::kInt64);
   auto lengths = torch::empty({n}, torch::kInt64), labels = torch::empty({n}, torch::kInt64);
   auto tok = tokens.accessor<std::int64_t, 2>();
+  auto length = lengths.accessor<std::int64_t, 1>(), label = labels.accessor<std::int64_t, 1>();
   for (std::int64_t i = 0; i < n; ++i) {
-    const auto ids = t.encode(examples[i].text);
-    if (!t.wordpiece && t.words(examples[i].text).size() > ids.size()) ++truncated;
+    bool cut = false;
+    const auto ids = t.encode(examples[i].text, cut);
+    truncated += cut;
     for (std::size_t j = 0; j < ids.size(); ++j) tok[i][static_cast<std::int64_t>(j)] = ids[j];
-    lengths[i] = static_cast<std::int64_t>(ids.size());
-    labels[i] = examples[i].label;
+    length[i] = static_cast<std::int64_t>(ids.size());
+    label[i] = examples[i].label;
   }
   s.rows = {{"tokens", tokens}, {"length", lengths}, {"label", labels}};
   s.files = std::move(files);
@@ -175,7 +184,8 @@ std::shared_ptr<optbench::Dataset> make_sentiment(const std::string& title,
   if (t.wordpiece) {
     d += "BERT WordPiece tokens from " + p.get<std::string>("vocab_file") + " (" +
          std::to_string(t.vocabulary().size()) + " entries" + (t.lowercase ? ", lower-cased" : "") +
-         "), [CLS] ... [SEP], at most " + std::to_string(t.max_length) + " tokens";
+         "), [CLS] ... [SEP], at most " + std::to_string(t.max_length) + " tokens (" + std::to_string(truncated) +
+         " texts were longer)";
   } else {
     const auto samples = p.get<std::int64_t>("vocab_samples");
     d += std::string("whitespace words") + (t.lowercase ? ", lower-cased" : "") + "; vocabulary of " +

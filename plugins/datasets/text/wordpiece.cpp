@@ -140,9 +140,9 @@ std::vector<std::string> WordPiece::tokenize(std::string_view text) const {
   return out;
 }
 
-std::vector<std::int64_t> WordPiece::encode(std::string_view text, std::size_t max_length) const {
+std::vector<std::int64_t> WordPiece::encode(const std::vector<std::string>& pieces, std::size_t max_length) const {
   std::vector<std::int64_t> ids = {cls_};
-  for (const auto& piece : tokenize(text)) {
+  for (const auto& piece : pieces) {
     if (ids.size() + 1 >= max_length) break;
     ids.push_back(vocabulary_.id_or(piece, unk_));
   }

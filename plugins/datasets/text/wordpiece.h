@@ -21,7 +21,10 @@ class WordPiece {
   // The word pieces of `text`; a word with no segmentation becomes [UNK].
   std::vector<std::string> tokenize(std::string_view text) const;
   // [CLS] pieces [SEP] as ids, the pieces truncated so that the whole fits `max_length`.
-  std::vector<std::int64_t> encode(std::string_view text, std::size_t max_length) const;
+  std::vector<std::int64_t> encode(const std::vector<std::string>& pieces, std::size_t max_length) const;
+  std::vector<std::int64_t> encode(std::string_view text, std::size_t max_length) const {
+    return encode(tokenize(text), max_length);
+  }
 
   const Vocabulary& vocabulary() const { return vocabulary_; }
   std::int64_t pad_id() const { return pad_; }
