@@ -112,7 +112,7 @@ std::map<std::string, double> evaluate(Model& model, const Assembly& a, const Sp
   torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
   Batch batch;
   while (stream.next(batch)) {
-    Outputs outputs = model.forward(batch);
+    Outputs outputs = a.task->evaluate(model, batch);
     loss_sum += a.task->loss(outputs, batch, a.policy).to(torch::kFloat64) * batch.size;
     accumulator->update(outputs, batch);
   }

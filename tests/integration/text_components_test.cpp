@@ -1,8 +1,10 @@
 // The text plugins' components called directly through the registry: perplexity on a
 // hand-computed case, and DistilBERT's safetensors loading on files written here in
-// the real format (8-byte header length, JSON header, raw little-endian data).
+// the real format (8-byte header length, JSON header, raw little-endian data). Also the
+// SDK's greedy decoding and beam search on a model whose probabilities are known.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <optbench/generation.h>
 #include <toml++/toml.h>
 #include <torch/torch.h>
 
@@ -82,6 +84,77 @@ TEST(TextGeneration, PerplexityIsExpOfTheMeanNllOverNonPadTargets) {
   EXPECT_NEAR(m.at("token_nll"), mean_nll, 1e-7);
   EXPECT_NEAR(m.at("perplexity"), std::cbrt(5.0 / 3 * 6.0 / 4 * 3.0), 1e-6);  // = 7.5^(1/3)
   EXPECT_NEAR(m.at("accuracy"), 2.0 / 3, 1e-12) << "argmax hits b and a, misses the uniform row";
+}
+
+// ---- Decoding ----
+
+// A Markov chain over {pad 0, bos 1, eos 2, a 3, b 4}: the next token's probabilities
+// depend on the previous token and, for source 1, the chain ends at once.
+class MarkovModel final : public Seq2SeqModel {
+ public:
+  Outputs forward(const Batch&) override { return {}; }
+  std::string description() const override { return "Markov chain"; }
+  Outputs start(const Batch& batch) override { return {{"source", batch.at("source").clone()}}; }
+  torch::Tensor step(Outputs& state, const torch::Tensor& tokens) override {
+    const auto source = state.at("source");
+    auto logits = torch::full({tokens.size(0), 5}, -1e9, torch::kFloat64);
+    for (std::int64_t i = 0; i < tokens.size(0); ++i) {
+      std::vector<double> p;  // P(eos), P(a), P(b)
+      switch (tokens[i].item<std::int64_t>()) {
+        case 1: p = source[i].item<std::int64_t>() == 1 ? std::vector<double>{0.9, 0.05, 0.05}
+                                                         : std::vector<double>{0.1, 0.5, 0.4}; break;
+        case 3: p = {0.25, 0.45, 0.3}; break;
+        default: p = {0.9, 0.05, 0.05};
+      }
+      for (int j = 0; j < 3; ++j) logits[i][2 + j] = std::log(p[static_cast<std::size_t>(j)]);
+    }
+    return logits;
+  }
+};
+
+std::vector<std::vector<std::int64_t>> rows_of(const torch::Tensor& t) {
+  std::vector<std::vector<std::int64_t>> rows;
+  for (std::int64_t i = 0; i < t.size(0); ++i) {
+    rows.emplace_back();
+    for (std::int64_t j = 0; j < t.size(1); ++j) rows.back().push_back(t[i][j].item<std::int64_t>());
+  }
+  return rows;
+}
+
+TEST(Generation, GreedyFollowsTheMostLikelyTokenAndBeamSearchFindsTheLikeliestSequence) {
+  MarkovModel model;
+  Batch batch;
+  batch.tensors["source"] = torch::tensor({0, 1}, torch::kInt64);
+  batch.size = 2;
+  GenerationOptions options;
+  options.max_length = 5;
+  options.length_penalty = 0;  // plain log probabilities
+  // Greedy: a (0.5), then a (0.45) every time; <eos> (0.25) never wins, so it stops at max_length.
+  // Source 1 ends at once.
+  EXPECT_EQ(rows_of(generate(model, batch, options)),
+            (std::vector<std::vector<std::int64_t>>{{3, 3, 3, 3, 3}, {0, 0, 0, 0, 0}}));
+  // Beam 2, by hand: step 1 keeps a (.5), b (.4) and ends [] (.1); step 2 ends [b] (.4 x .9 = .36) and
+  // keeps aa (.225), ab (.15); step 3 ends [a b] (.135) and the best live beam, aaa (.10125), can no
+  // longer beat the worse of the two best ended ones (.135): the answer is [b].
+  options.beam_size = 2;
+  EXPECT_EQ(rows_of(generate(model, batch, options)), (std::vector<std::vector<std::int64_t>>{{4}, {0}}));
+}
+
+TEST(Generation, LengthPenaltyDividesByTheLengthWithEos) {
+  MarkovModel model;
+  Batch batch;
+  batch.tensors["source"] = torch::tensor({0}, torch::kInt64);
+  batch.size = 1;
+  GenerationOptions options;
+  options.max_length = 2;
+  options.beam_size = 3;
+  // Ended: [] log .1 / 1, [b] log .36 / 2, [a] log .125 / 2; cut at max_length: aa log .225 / 2 and
+  // ab log .15 / 2. With penalty 1 the best is [b] (-0.51, then aa -0.75); with penalty -2, which
+  // multiplies by length^2 and so favours short ones, it is [] (-2.30, then [b] -1.02 x 4 = -4.09).
+  options.length_penalty = 1;
+  EXPECT_EQ(rows_of(generate(model, batch, options)), (std::vector<std::vector<std::int64_t>>{{4}}));
+  options.length_penalty = -2;
+  EXPECT_EQ(rows_of(generate(model, batch, options)), (std::vector<std::vector<std::int64_t>>{{0}}));
 }
 
 // ---- DistilBERT checkpoints ----

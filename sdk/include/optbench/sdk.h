@@ -7,6 +7,7 @@
 #pragma once
 
 #include <optbench/fused.h>
+#include <optbench/generation.h>
 #include <optbench/host.h>
 #include <optbench/metrics.h>
 #include <optbench/optimizer.h>

@@ -41,6 +41,9 @@ class Task {
   virtual std::unique_ptr<MetricAccumulator> metrics() const = 0;
   // One paragraph for details.txt: preprocessing, augmentation, loss, metrics.
   virtual std::string description() const = 0;
+  // What evaluation computes the loss and metrics from (under NoGradGuard): the model's
+  // forward pass, plus whatever the task derives, e.g. sequences decoded by beam search.
+  virtual Outputs evaluate(Model& model, const Batch& batch) const { return model.forward(batch); }
 };
 
 }  // namespace v1
