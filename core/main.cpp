@@ -18,6 +18,7 @@
 #include "plugin_registry.h"
 #include "plugin_search.h"
 #include "replay.h"
+#include "score.h"
 #include "trainer.h"
 
 namespace po = boost::program_options;
@@ -37,6 +38,7 @@ commands:
                          `describe training` shows the [training] table)
   replay FILE.json...    replay golden optimizer trajectories and compare step by step
   conformance NAME...    the checks every optimizer plugin should pass (pass/fail table)
+  score bleu|rouge       score a hypothesis file against reference files (one segment per line)
 
 `optbench-host COMMAND --help` shows the options of a command.
 )";
@@ -230,6 +232,38 @@ int cmd_conformance(const po::variables_map& vm, const std::vector<std::string>&
   return failures ? 1 : 0;
 }
 
+po::options_description score_options() {
+  po::options_description o("score options");
+  o.add_options()
+      ("hyp", po::value<std::string>(), "hypotheses, one segment per line")
+      ("ref", po::value<std::vector<std::string>>()->composing(), "references, one segment per line (repeatable)")
+      ("json", "print JSON")
+      ("tokenize", po::value<std::string>()->default_value("13a"), "BLEU: 13a or none (as sacreBLEU's -tok)")
+      ("lowercase", "BLEU: case-insensitive (as sacreBLEU's -lc)")
+      ("types", po::value<std::string>()->default_value("rouge1,rouge2,rougeL,rougeLsum"),
+       "ROUGE: comma-separated rouge1..rouge9, rougeL, rougeLsum")
+      ("stem", "ROUGE: Porter-stem words longer than 3 characters (rouge-score's --use_stemmer)")
+      ("help,h", "show this help");
+  return o;
+}
+
+int cmd_score(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 1 || (args[0] != "bleu" && args[0] != "rouge"))
+    throw UsageError("score needs the metric: bleu or rouge");
+  if (!vm.count("hyp") || !vm.count("ref")) throw UsageError("score needs --hyp FILE and at least one --ref FILE");
+  ScoreRequest r;
+  r.metric = args[0];
+  r.hypotheses = vm["hyp"].as<std::string>();
+  r.references = vm["ref"].as<std::vector<std::string>>();
+  r.json = vm.count("json") > 0;
+  r.tokenize = vm["tokenize"].as<std::string>();
+  r.lowercase = vm.count("lowercase") > 0;
+  r.rouge_types = split_commas(vm["types"].as<std::string>());
+  r.use_stemmer = vm.count("stem") > 0;
+  score_files(r);
+  return 0;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
@@ -237,13 +271,15 @@ int dispatch(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
-  const std::vector<std::string> commands = {"run", "validate", "plugins", "describe", "replay", "conformance"};
+  const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
+                                             "replay", "conformance", "score"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
 
   po::options_description options(command + " options");
-  options.add(plugin_options());
+  if (command == "score") options.add(score_options());
+  else options.add(plugin_options());
   if (command == "run" || command == "validate") options.add(override_options());
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>()->composing(), "arguments");
@@ -264,7 +300,7 @@ int dispatch(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << "usage: optbench-host " << command
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
-                  command == "conformance" ? " OPTIMIZER..." :
+                  command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge" :
                   command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;
@@ -273,6 +309,7 @@ int dispatch(int argc, char** argv) {
   if (command == "describe") return cmd_describe(vm, args);
   if (command == "replay") return cmd_replay(vm, args);
   if (command == "conformance") return cmd_conformance(vm, args);
+  if (command == "score") return cmd_score(vm, args);
   return cmd_experiment(command, vm, args);
 }
 

@@ -8,6 +8,7 @@ packages=(
   libboost-dev libboost-program-options-dev libtomlplusplus-dev libspdlog-dev
   nlohmann-json3-dev zlib1g-dev libgtest-dev
   libutf8proc-dev                    # Unicode classes and NFD for the BERT WordPiece tokeniser
+  libssl-dev                         # SHA-1 (CNN/DailyMail story names)
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
 )
 

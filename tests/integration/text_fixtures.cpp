@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "seq2seq_corpora.h"
 
 namespace fs = std::filesystem;
 
@@ -56,7 +57,124 @@ std::vector<std::string> grammar_sentence(std::mt19937& rng) {
   return {pick(subjects, rng), pick(verbs, rng), pick(objects, rng), "."};
 }
 
+const std::vector<std::pair<std::string, std::string>> kLexicon = {
+    {"the", "der"}, {"dog", "hund"},   {"cat", "katze"}, {"sees", "sieht"}, {"likes", "mag"},  {"house", "haus"},
+    {"big", "grosse"}, {"small", "kleine"}, {"red", "rote"}, {"man", "mann"}, {"woman", "frau"}, {"car", "auto"},
+    {"eats", "isst"}, {"bread", "brot"}, {"and", "und"}, {"today", "heute"}};
+
+// An English sentence and its word-for-word German, both capitalised and with a period.
+std::pair<std::string, std::string> translation_pair(std::mt19937& rng) {
+  const int n = std::uniform_int_distribution<int>(3, 7)(rng);
+  std::string en, de;
+  for (int i = 0; i < n; ++i) {
+    const auto& [e, d] = kLexicon[std::uniform_int_distribution<std::size_t>(0, kLexicon.size() - 1)(rng)];
+    en += (i ? " " : "") + e;
+    de += (i ? " " : "") + d;
+  }
+  en[0] = static_cast<char>(std::toupper(en[0]));
+  de[0] = static_cast<char>(std::toupper(de[0]));
+  return {en + ".", de + "."};
+}
+
+void write_iwslt_xml(const fs::path& path, const std::string& set, bool source,
+                     const std::vector<std::string>& segments) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<mteval>\n";
+  x += source ? "<srcset setid=\"iwslt2014-" + set + "\" srclang=\"english\">\n"
+              : "<refset setid=\"iwslt2014-" + set + "\" srclang=\"english\" trglang=\"german\" refid=\"ref\">\n";
+  x += "<doc docid=\"535\" genre=\"lectures\">\n<url>http://www.ted.com/talks/fixture.html</url>\n"
+       "<description>TED Talk Subtitles and Transcript: a fixture</description>\n<keywords>talks, fixture</keywords>\n"
+       "<talkid>535</talkid>\n<title>A Fixture Talk</title>\n";
+  for (std::size_t i = 0; i < segments.size(); ++i)
+    x += "<seg id=\"" + std::to_string(i + 1) + "\"> " + segments[i] + " </seg>\n";
+  x += "</doc>\n" + std::string(source ? "</srcset>" : "</refset>") + "\n</mteval>\n";
+  write_file(path, x);
+}
+
+// Grammar sentences as one article; the first two become the highlights (without their periods).
+std::string story(std::mt19937& rng) {
+  std::vector<std::string> sentences;
+  for (int i = 0; i < 6; ++i) sentences.push_back(join(grammar_sentence(rng)));
+  std::string text;
+  for (std::size_t i = 0; i < sentences.size(); ++i) text += sentences[i] + (i % 2 ? "\n\n" : " ");
+  for (int i = 0; i < 2; ++i)
+    text += "@highlight\n\n" + sentences[static_cast<std::size_t>(i)].substr(0, sentences[static_cast<std::size_t>(i)].size() - 2) + "\n\n";
+  return text;
+}
+
 }  // namespace
+
+void write_iwslt14_dataset(const fs::path& dir, int train_pairs, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string en, de;
+  for (int i = 0; i < train_pairs; ++i) {
+    if (i % 40 == 0) {  // a talk's metadata, on both sides
+      const std::string talk = std::to_string(1000 + i);
+      en += "<url>http://www.ted.com/talks/" + talk + ".html</url>\n<keywords>talks, fixture</keywords>\n"
+            "<speaker>Fixture Speaker</speaker>\n<talkid>" + talk + "</talkid>\n<title>Talk " + talk + "</title>\n"
+            "<description>TED Talk Subtitles and Transcript: talk " + talk + "</description>\n";
+      de += "<url>http://www.ted.com/talks/" + talk + ".html</url>\n<keywords>talks, fixture</keywords>\n"
+            "<speaker>Fixture Speaker</speaker>\n<talkid>" + talk + "</talkid>\n<title>Vortrag " + talk + "</title>\n"
+            "<description>TED Talk Untertitel und Transkript: Vortrag " + talk + "</description>\n";
+    }
+    const auto [e, d] = translation_pair(rng);
+    en += e + "\n";
+    de += d + "\n";
+  }
+  write_file(dir / "de-en" / "train.tags.de-en.en", en);
+  write_file(dir / "de-en" / "train.tags.de-en.de", de);
+  for (const char* set : {"TED.dev2010", "TEDX.dev2012", "TED.tst2010", "TED.tst2011", "TED.tst2012"}) {
+    std::vector<std::string> ens, des;
+    for (int i = 0; i < 4; ++i) {
+      const auto [e, d] = translation_pair(rng);
+      ens.push_back(e);
+      des.push_back(d);
+    }
+    const std::string stem = std::string("IWSLT14.") + set + ".de-en.";
+    write_iwslt_xml(dir / "de-en" / (stem + "en.xml"), set, true, ens);
+    write_iwslt_xml(dir / "de-en" / (stem + "de.xml"), set, false, des);
+  }
+}
+
+void write_europarl_dataset(const fs::path& dir, int pairs, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string en, de;
+  for (int i = 0; i < pairs; ++i) {
+    const auto [e, d] = translation_pair(rng);
+    en += (i % 50 == 7 ? "" : e) + "\n";  // Europarl has pairs with one side empty
+    de += d + "\n";
+  }
+  write_file(dir / "europarl-v7.de-en.en", en);
+  write_file(dir / "europarl-v7.de-en.de", de);
+}
+
+void write_cnn_dailymail_dataset(const fs::path& dir, int train, int val, int test, unsigned seed) {
+  std::mt19937 rng(seed);
+  int id = 0;
+  for (const auto& [list, n] : {std::pair<const char*, int>{"all_train.txt", train}, {"all_val.txt", val}, {"all_test.txt", test}}) {
+    std::string urls;
+    for (int i = 0; i < n; ++i, ++id) {
+      const bool cnn = id % 2 == 0;
+      const std::string url = cnn ? "http://web.archive.org/web/20150401id_/http://www.cnn.com/2015/04/01/story-" +
+                                        std::to_string(id) + "/index.html"
+                                  : "http://www.dailymail.co.uk/news/article-" + std::to_string(id) + "/fixture.html";
+      urls += url + "\n";
+      write_file(dir / (cnn ? "cnn" : "dailymail") / "stories" / optbench::text::story_file_name(url), story(rng));
+    }
+    write_file(dir / "url_lists" / list, urls);
+  }
+}
+
+void write_aeslc_dataset(const fs::path& dir, int train, int dev, int test, unsigned seed) {
+  std::mt19937 rng(seed);
+  for (const auto& [split, n] : {std::pair<const char*, int>{"train", train}, {"dev", dev}, {"test", test}}) {
+    for (int i = 0; i < n; ++i) {
+      const auto first = join(grammar_sentence(rng)), second = join(grammar_sentence(rng));
+      std::string email = first + "\n" + second + "\nThanks,\nPhillip\n\n@subject\n" + first.substr(0, first.size() - 2) + "\n";
+      if (std::string(split) != "train") email += "\n@ann0\n" + first.substr(0, first.size() - 2) + "\n\n@ann1\nmeeting\n";
+      write_file(dir / "enron_subject_line" / split / ("allen-p_inbox_" + std::to_string(i) + ".subject"), email);
+    }
+  }
+}
 
 void write_sst2_dataset(const fs::path& dir, int train, int dev, unsigned seed) {
   std::mt19937 rng(seed);

@@ -15,6 +15,16 @@ void write_imdb_dataset(const std::filesystem::path& dir, int train_per_class, i
 void write_wikitext2_dataset(const std::filesystem::path& dir, int train_paragraphs, unsigned seed = 5);
 // dir/ptb.{train,valid,test}.txt: one sentence per line with a leading space, <unk> and N.
 void write_ptb_dataset(const std::filesystem::path& dir, int train_sentences, unsigned seed = 6);
+// dir/de-en/: train.tags.de-en.{de,en} with per-talk metadata lines, and the five
+// IWSLT14.TED*.de-en.{de,en}.xml dev/test sets; the German is a word-for-word translation.
+void write_iwslt14_dataset(const std::filesystem::path& dir, int train_pairs, unsigned seed = 7);
+// dir/europarl-v7.de-en.{de,en}, line-aligned, with a few pairs that have an empty side.
+void write_europarl_dataset(const std::filesystem::path& dir, int pairs, unsigned seed = 8);
+// dir/{cnn,dailymail}/stories/<sha1(url)>.story and dir/url_lists/all_{train,val,test}.txt;
+// the highlights repeat the article's first sentences.
+void write_cnn_dailymail_dataset(const std::filesystem::path& dir, int train, int val, int test, unsigned seed = 9);
+// dir/enron_subject_line/{train,dev,test}/*.subject; the subject repeats the body's first words.
+void write_aeslc_dataset(const std::filesystem::path& dir, int train, int dev, int test, unsigned seed = 10);
 // A BERT-style vocab.txt ([PAD] first) covering the sentiment fixtures' words, some as word pieces.
 void write_bert_vocab(const std::filesystem::path& path);
 

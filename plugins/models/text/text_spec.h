@@ -18,12 +18,21 @@ inline void require_text(const DataSpec& spec, const std::string& target, const 
                                 spec.modality + "'");
   if (have != target)
     throw std::invalid_argument(model + " needs text whose target is '" + target + "' (" +
-                                (target == "label" ? "a sentiment dataset such as sst2 or imdb"
-                                                   : "a corpus such as wikitext2 or ptb_text_only") +
+                                (target == "label"        ? "a sentiment dataset such as sst2 or imdb"
+                                 : target == "next_token" ? "a corpus such as wikitext2 or ptb_text_only"
+                                                          : "a translation or summarisation corpus such as "
+                                                            "iwslt14_en_de or cnn_dailymail") +
                                 "), got target '" + have + "'");
   if (target == "label" && spec.num_classes < 2) throw std::invalid_argument(model + " needs at least 2 classes");
 }
 
 inline std::int64_t vocab_size(const DataSpec& spec) { return static_cast<std::int64_t>(spec.vocabulary.size()); }
+
+// The id of a special token such as "<bos>"; throws naming the model if the vocabulary lacks it.
+inline std::int64_t token_id(const DataSpec& spec, const std::string& token, const std::string& model) {
+  for (std::size_t i = 0; i < spec.vocabulary.size(); ++i)
+    if (spec.vocabulary[i] == token) return static_cast<std::int64_t>(i);
+  throw std::invalid_argument(model + " needs the token " + token + " in the dataset's vocabulary");
+}
 
 }  // namespace optbench::text_models

@@ -13,6 +13,7 @@
 
 #include "safetensors_file.h"
 #include "text_spec.h"
+#include "transformer_blocks.h"
 
 namespace nn = torch::nn;
 namespace F = torch::nn::functional;
@@ -22,67 +23,13 @@ using optbench::text_models::require_text;
 using optbench::text_models::SafetensorsFile;
 using optbench::text_models::shape_text;
 using optbench::text_models::vocab_size;
+using optbench::text_models::Attention;
+using optbench::text_models::causal_mask;
+using optbench::text_models::check_heads;
+using optbench::text_models::FeedForward;
+using optbench::text_models::init_normal;
 
 namespace {
-
-// Multi-head self-attention; `allowed` is a bool mask broadcastable to [B, heads, T, T].
-class SelfAttentionImpl : public nn::Module {
- public:
-  SelfAttentionImpl(std::int64_t dim, std::int64_t heads, double dropout) : heads_(heads), dropout_(dropout) {
-    q_lin = register_module("q_lin", nn::Linear(dim, dim));
-    k_lin = register_module("k_lin", nn::Linear(dim, dim));
-    v_lin = register_module("v_lin", nn::Linear(dim, dim));
-    out_lin = register_module("out_lin", nn::Linear(dim, dim));
-  }
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed) {
-    const auto b = x.size(0), t = x.size(1), d = x.size(2), dh = d / heads_;
-    auto split = [&](const torch::Tensor& y) { return y.view({b, t, heads_, dh}).transpose(1, 2); };
-    auto scores = split(q_lin(x)).matmul(split(k_lin(x)).transpose(-1, -2)) / std::sqrt(static_cast<double>(dh));
-    scores = scores.masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
-    auto weights = torch::dropout(torch::softmax(scores, -1), dropout_, is_training());
-    return out_lin(weights.matmul(split(v_lin(x))).transpose(1, 2).reshape({b, t, d}));
-  }
-  nn::Linear q_lin{nullptr}, k_lin{nullptr}, v_lin{nullptr}, out_lin{nullptr};
-
- private:
-  std::int64_t heads_;
-  double dropout_;
-};
-TORCH_MODULE(SelfAttention);
-
-// Position-wise feed-forward: lin1, GELU, lin2.
-class FeedForwardImpl : public nn::Module {
- public:
-  FeedForwardImpl(std::int64_t dim, std::int64_t hidden, std::string gelu) : gelu_(std::move(gelu)) {
-    lin1 = register_module("lin1", nn::Linear(dim, hidden));
-    lin2 = register_module("lin2", nn::Linear(hidden, dim));
-  }
-  torch::Tensor forward(const torch::Tensor& x) { return lin2(torch::gelu(lin1(x), gelu_)); }
-  nn::Linear lin1{nullptr}, lin2{nullptr};
-
- private:
-  std::string gelu_;  // "none": exact erf GELU (BERT); "tanh": GPT-2's approximation
-};
-TORCH_MODULE(FeedForward);
-
-void check_heads(std::int64_t dim, std::int64_t heads, const std::string& model) {
-  if (dim % heads != 0)
-    throw std::invalid_argument(model + ": dim " + std::to_string(dim) + " is not divisible by heads " +
-                                std::to_string(heads));
-}
-
-// BERT/GPT-2 initialisation: N(0, 0.02) weights, zero biases, LayerNorm (1, 0).
-void init_normal(nn::Module& root, double stddev) {
-  torch::NoGradGuard no_grad;
-  for (auto& m : root.modules(/*include_self=*/false)) {
-    if (auto* linear = m->as<nn::Linear>()) {
-      linear->weight.normal_(0.0, stddev);
-      if (linear->bias.defined()) linear->bias.zero_();
-    } else if (auto* embedding = m->as<nn::Embedding>()) {
-      embedding->weight.normal_(0.0, stddev);
-    }
-  }
-}
 
 // ---- DistilBERT ----
 
@@ -112,16 +59,16 @@ class DistilLayerImpl : public nn::Module {
  public:
   DistilLayerImpl(std::int64_t dim, std::int64_t heads, std::int64_t hidden, double dropout, double attention_dropout)
       : dropout_(dropout) {
-    attention = register_module("attention", SelfAttention(dim, heads, attention_dropout));
+    attention = register_module("attention", Attention(dim, heads, attention_dropout));
     sa_layer_norm = register_module("sa_layer_norm", nn::LayerNorm(nn::LayerNormOptions({dim}).eps(1e-12)));
-    ffn = register_module("ffn", FeedForward(dim, hidden, "none"));
+    ffn = register_module("ffn", FeedForward(dim, hidden, "gelu"));
     output_layer_norm = register_module("output_layer_norm", nn::LayerNorm(nn::LayerNormOptions({dim}).eps(1e-12)));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed) {
-    auto h = sa_layer_norm(attention(x, allowed) + x);
+    auto h = sa_layer_norm(attention(x, x, allowed) + x);
     return output_layer_norm(torch::dropout(ffn(h), dropout_, is_training()) + h);
   }
-  SelfAttention attention{nullptr};
+  Attention attention{nullptr};
   nn::LayerNorm sa_layer_norm{nullptr}, output_layer_norm{nullptr};
   FeedForward ffn{nullptr};
 
@@ -274,16 +221,17 @@ class GptBlockImpl : public nn::Module {
  public:
   GptBlockImpl(std::int64_t dim, std::int64_t heads, double dropout) : dropout_(dropout) {
     ln_1 = register_module("ln_1", nn::LayerNorm(nn::LayerNormOptions({dim})));
-    attention = register_module("attention", SelfAttention(dim, heads, dropout));
+    attention = register_module("attention", Attention(dim, heads, dropout));
     ln_2 = register_module("ln_2", nn::LayerNorm(nn::LayerNormOptions({dim})));
-    mlp = register_module("mlp", FeedForward(dim, 4 * dim, "tanh"));
+    mlp = register_module("mlp", FeedForward(dim, 4 * dim, "gelu_tanh"));
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& causal) {
-    auto h = x + torch::dropout(attention(ln_1(x), causal), dropout_, is_training());
+    const auto normed = ln_1(x);
+    auto h = x + torch::dropout(attention(normed, normed, causal), dropout_, is_training());
     return h + torch::dropout(mlp(ln_2(h)), dropout_, is_training());
   }
   nn::LayerNorm ln_1{nullptr}, ln_2{nullptr};
-  SelfAttention attention{nullptr};
+  Attention attention{nullptr};
   FeedForward mlp{nullptr};
 
  private:
@@ -322,7 +270,7 @@ class GptSmall final : public optbench::Model {
   optbench::Outputs forward(const optbench::Batch& batch) override {
     const auto& tokens = batch.at("tokens");
     const auto t = tokens.size(1);
-    const auto causal = torch::ones({t, t}, tokens.options().dtype(torch::kBool)).tril();
+    const auto causal = causal_mask(t, tokens.device());
     auto x = wte(tokens) + wpe(torch::arange(t, tokens.options())).unsqueeze(0);
     x = torch::dropout(x, dropout_, is_training());
     for (const auto& block : *blocks) x = block->as<GptBlock>()->forward(x, causal);
@@ -342,9 +290,11 @@ class GptSmall final : public optbench::Model {
 }  // namespace
 
 void register_recurrent_models(optbench::Registrar& r);
+void register_seq2seq_models(optbench::Registrar& r);
 
 OPTBENCH_PLUGIN("text_models", "1.0.0", [](optbench::Registrar& r) {
   register_recurrent_models(r);
+  register_seq2seq_models(r);
   r.model("distilbert_sentiment", "DistilBERT sentence classifier; Sanh et al. 2019, arXiv:1910.01108")
       .param("dim", 768, "hidden width", optbench::at_least_one)
       .param("layers", 6, "transformer layers", optbench::at_least_one)

@@ -1,0 +1,95 @@
+#include "score.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+
+#include "bleu.h"
+#include "rouge.h"
+
+namespace optbench::core {
+
+namespace {
+
+std::vector<std::string> read_segments(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot open file");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+// The hypotheses and, per reference file, its segments; every file must have as many lines.
+std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>> read_inputs(const ScoreRequest& r) {
+  if (r.references.empty()) throw std::runtime_error("score needs at least one --ref file");
+  auto hypotheses = read_segments(r.hypotheses);
+  std::vector<std::vector<std::string>> streams;
+  for (const auto& ref : r.references) {
+    streams.push_back(read_segments(ref));
+    if (streams.back().size() != hypotheses.size())
+      throw std::runtime_error(ref + " has " + std::to_string(streams.back().size()) + " lines but " + r.hypotheses +
+                               " has " + std::to_string(hypotheses.size()) + "; files must align line by line");
+  }
+  return {std::move(hypotheses), std::move(streams)};
+}
+
+void score_bleu(const ScoreRequest& r) {
+  const auto [hypotheses, streams] = read_inputs(r);
+  text_metrics::BleuOptions options;
+  options.tokenize = r.tokenize;
+  options.lowercase = r.lowercase;
+  const auto s = text_metrics::Bleu(options).corpus_score(hypotheses, streams);
+  // sacreBLEU's signature, without its version field.
+  const std::string signature = "nrefs:" + std::to_string(streams.size()) + "|case:" + (r.lowercase ? "lc" : "mixed") +
+                                "|eff:no|tok:" + r.tokenize + "|smooth:exp";
+  if (!r.json) {
+    std::printf("BLEU|%s = %s\n", signature.c_str(), s.format().substr(7).c_str());  // format() starts "BLEU = "
+    return;
+  }
+  nlohmann::json j = {{"name", "BLEU"}, {"score", s.score}, {"signature", signature}, {"precisions", s.precisions},
+                      {"bp", s.bp}, {"ratio", s.ratio}, {"hyp_len", s.sys_len}, {"ref_len", s.ref_len},
+                      {"counts", s.statistics.correct}, {"totals", s.statistics.total}, {"segments", hypotheses.size()}};
+  std::printf("%s\n", j.dump(1).c_str());
+}
+
+void score_rouge(const ScoreRequest& r) {
+  const auto [hypotheses, streams] = read_inputs(r);
+  const text_metrics::RougeScorer scorer(r.rouge_types, r.use_stemmer);
+  std::map<std::string, text_metrics::RougeScore> sums;
+  for (std::size_t i = 0; i < hypotheses.size(); ++i) {
+    std::vector<std::string> targets;
+    for (const auto& stream : streams) targets.push_back(stream[i]);
+    for (const auto& [type, score] : scorer.score_multi(targets, hypotheses[i])) {
+      sums[type].precision += score.precision;
+      sums[type].recall += score.recall;
+      sums[type].fmeasure += score.fmeasure;
+    }
+  }
+  const double n = hypotheses.empty() ? 1.0 : static_cast<double>(hypotheses.size());
+  nlohmann::json j = {{"segments", hypotheses.size()}, {"use_stemmer", r.use_stemmer}, {"references", streams.size()}};
+  for (const auto& type : r.rouge_types) {
+    const auto& sum = sums[type];
+    if (r.json) {
+      j[type] = {{"precision", sum.precision / n}, {"recall", sum.recall / n}, {"fmeasure", sum.fmeasure / n}};
+    } else {
+      std::printf("%s: P %.6f R %.6f F %.6f\n", type.c_str(), sum.precision / n, sum.recall / n, sum.fmeasure / n);
+    }
+  }
+  if (r.json) std::printf("%s\n", j.dump(1).c_str());
+  else std::printf("(mean over %zu segments%s)\n", hypotheses.size(), r.use_stemmer ? ", Porter stemmer" : "");
+}
+
+}  // namespace
+
+void score_files(const ScoreRequest& request) {
+  if (request.metric == "bleu") return score_bleu(request);
+  if (request.metric == "rouge") return score_rouge(request);
+  throw std::runtime_error("unknown metric '" + request.metric + "' (accepted: bleu, rouge)");
+}
+
+}  // namespace optbench::core
