@@ -38,7 +38,8 @@ commands:
                          `describe training` shows the [training] table)
   replay FILE.json...    replay golden optimizer trajectories and compare step by step
   conformance NAME...    the checks every optimizer plugin should pass (pass/fail table)
-  score bleu|rouge       score a hypothesis file against reference files (one segment per line)
+  score METRIC ...        score any system's output: bleu|rouge --hyp FILE --ref FILE...,
+                         squad DATASET.json PREDICTIONS.json, seqeval CONLL_FILE
 
 `optbench-host COMMAND --help` shows the options of a command.
 )";
@@ -248,13 +249,23 @@ po::options_description score_options() {
 }
 
 int cmd_score(const po::variables_map& vm, const std::vector<std::string>& args) {
-  if (args.size() != 1 || (args[0] != "bleu" && args[0] != "rouge"))
-    throw UsageError("score needs the metric: bleu or rouge");
-  if (!vm.count("hyp") || !vm.count("ref")) throw UsageError("score needs --hyp FILE and at least one --ref FILE");
+  const std::vector<std::string> metrics = {"bleu", "rouge", "squad", "seqeval"};
+  if (args.empty() || std::find(metrics.begin(), metrics.end(), args[0]) == metrics.end())
+    throw UsageError("score needs the metric: " + join(metrics) +
+                     (args.empty() ? std::string() : did_you_mean(args[0], metrics)));
   ScoreRequest r;
   r.metric = args[0];
-  r.hypotheses = vm["hyp"].as<std::string>();
-  r.references = vm["ref"].as<std::vector<std::string>>();
+  r.files.assign(args.begin() + 1, args.end());
+  if (r.metric == "bleu" || r.metric == "rouge") {
+    if (!vm.count("hyp") || !vm.count("ref") || !r.files.empty())
+      throw UsageError("score " + r.metric + " needs --hyp FILE and at least one --ref FILE");
+    r.hypotheses = vm["hyp"].as<std::string>();
+    r.references = vm["ref"].as<std::vector<std::string>>();
+  }
+  if (r.metric == "squad" && r.files.size() != 2)
+    throw UsageError("score squad needs DATASET.json PREDICTIONS.json (the official evaluate-v1.1.py's inputs)");
+  if (r.metric == "seqeval" && r.files.size() != 1)
+    throw UsageError("score seqeval needs one file of token, gold tag, predicted tag columns");
   r.json = vm.count("json") > 0;
   r.tokenize = vm["tokenize"].as<std::string>();
   r.lowercase = vm.count("lowercase") > 0;
@@ -300,7 +311,7 @@ int dispatch(int argc, char** argv) {
   if (vm.count("help")) {
     std::cout << "usage: optbench-host " << command
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
-                  command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge" :
+                  command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge|squad|seqeval [FILES]" :
                   command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;

@@ -8,6 +8,8 @@
 
 #include "bleu.h"
 #include "rouge.h"
+#include "seqeval.h"
+#include "squad.h"
 
 namespace optbench::core {
 
@@ -84,12 +86,39 @@ void score_rouge(const ScoreRequest& r) {
   else std::printf("(mean over %zu segments%s)\n", hypotheses.size(), r.use_stemmer ? ", Porter stemmer" : "");
 }
 
+void score_squad(const ScoreRequest& r) {
+  const auto result = text_metrics::squad_evaluate_files(r.files.at(0), r.files.at(1));
+  if (r.json) {
+    std::printf("%s\n", nlohmann::json{{"exact_match", result.exact_match}, {"f1", result.f1},
+                                       {"questions", result.questions}, {"unanswered", result.unanswered}}.dump(1).c_str());
+  } else {
+    std::printf("exact_match %.6f\nf1 %.6f\n(%lld questions, %lld without a prediction scored 0)\n", result.exact_match,
+                result.f1, static_cast<long long>(result.questions), static_cast<long long>(result.unanswered));
+  }
+}
+
+void score_seqeval(const ScoreRequest& r) {
+  const auto [gold, predicted] = text_metrics::read_conll_predictions(r.files.at(0));
+  const auto report = text_metrics::seqeval_report(gold, predicted);
+  nlohmann::json j;
+  const auto line = [&](const std::string& name, const text_metrics::EntityScore& s) {
+    if (r.json) j[name] = {{"precision", s.precision}, {"recall", s.recall}, {"f1", s.f1}, {"support", s.support}};
+    else std::printf("%-10s precision %.6f recall %.6f f1 %.6f support %lld\n", name.c_str(), s.precision, s.recall, s.f1,
+                     static_cast<long long>(s.support));
+  };
+  for (const auto& [type, s] : report.per_type) line(type, s);
+  line("micro", report.micro);
+  if (r.json) std::printf("%s\n", j.dump(1).c_str());
+}
+
 }  // namespace
 
 void score_files(const ScoreRequest& request) {
   if (request.metric == "bleu") return score_bleu(request);
   if (request.metric == "rouge") return score_rouge(request);
-  throw std::runtime_error("unknown metric '" + request.metric + "' (accepted: bleu, rouge)");
+  if (request.metric == "squad") return score_squad(request);
+  if (request.metric == "seqeval") return score_seqeval(request);
+  throw std::runtime_error("unknown metric '" + request.metric + "' (accepted: bleu, rouge, squad, seqeval)");
 }
 
 }  // namespace optbench::core

@@ -1,6 +1,7 @@
-// `optbench-host score bleu|rouge`: scores plain-text files (one segment per line) with
-// the same BLEU and ROUGE code the generation tasks use, like sacreBLEU's and
-// rouge-score's command lines.
+// `optbench-host score bleu|rouge|squad|seqeval`: scores any system's output files with
+// the same code the tasks use: plain-text hypotheses and references (one segment per
+// line) like sacreBLEU's and rouge-score's command lines, SQuAD v1.1 dataset and
+// prediction JSON like the official evaluate-v1.1.py, CoNLL columns like conlleval.
 #pragma once
 
 #include <string>
@@ -9,9 +10,10 @@
 namespace optbench::core {
 
 struct ScoreRequest {
-  std::string metric;  // "bleu" or "rouge"
+  std::string metric;  // "bleu", "rouge", "squad" or "seqeval"
   std::string hypotheses;
   std::vector<std::string> references;  // one file per reference stream
+  std::vector<std::string> files;       // squad: DATASET.json PREDICTIONS.json; seqeval: FILE
   bool json = false;
   // BLEU
   std::string tokenize = "13a";

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "crf.h"
 #include "plugin_registry.h"
 #include "temp_dir_test.h"
 #include "toml_params.h"
@@ -155,6 +156,68 @@ TEST(Generation, LengthPenaltyDividesByTheLengthWithEos) {
   EXPECT_EQ(rows_of(generate(model, batch, options)), (std::vector<std::vector<std::int64_t>>{{4}}));
   options.length_penalty = -2;
   EXPECT_EQ(rows_of(generate(model, batch, options)), (std::vector<std::vector<std::int64_t>>{{0}}));
+}
+
+// ---- CRF ----
+
+// Every tag sequence of `length` tags over `k` tags, and its score under the CRF.
+double brute_force_score(optbench::text_models::Crf& crf, const torch::Tensor& emissions, const std::vector<std::int64_t>& y) {
+  double s = crf->start[y[0]].item<double>() + emissions[0][y[0]].item<double>();
+  for (std::size_t t = 1; t < y.size(); ++t)
+    s += crf->transitions[y[t - 1]][y[t]].item<double>() + emissions[static_cast<std::int64_t>(t)][y[t]].item<double>();
+  return s + crf->end[y.back()].item<double>();
+}
+
+std::vector<std::vector<std::int64_t>> all_sequences(std::int64_t k, std::int64_t length) {
+  std::vector<std::vector<std::int64_t>> out = {{}};
+  for (std::int64_t t = 0; t < length; ++t) {
+    std::vector<std::vector<std::int64_t>> next;
+    for (const auto& prefix : out)
+      for (std::int64_t tag = 0; tag < k; ++tag) {
+        next.push_back(prefix);
+        next.back().push_back(tag);
+      }
+    out = std::move(next);
+  }
+  return out;
+}
+
+TEST(Crf, ForwardAlgorithmAndViterbiEqualBruteForceEnumeration) {
+  torch::manual_seed(3);
+  const std::int64_t k = 3, steps = 4;
+  optbench::text_models::Crf crf(k);
+  crf->to(torch::kFloat64);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& p : crf->parameters()) p.normal_();
+  }
+  const auto emissions = torch::randn({2, steps, k}, torch::kFloat64);
+  const std::vector<std::int64_t> lengths = {4, 2};
+  auto mask = torch::zeros({2, steps}, torch::kBool);
+  for (std::int64_t b = 0; b < 2; ++b) mask[b].narrow(0, 0, lengths[static_cast<std::size_t>(b)]).fill_(true);
+  const auto log_z = crf->log_partition(emissions, mask);
+  const auto best = crf->decode(emissions, mask);
+  const auto gold = torch::tensor({2, 0, 1, 1, 1, 2, -1, -1}, torch::kInt64).view({2, steps});
+  const auto gold_score = crf->score(emissions, gold, mask);
+  for (std::int64_t b = 0; b < 2; ++b) {
+    const auto length = lengths[static_cast<std::size_t>(b)];
+    double sum = 0, top = -1e300;
+    std::vector<std::int64_t> argmax;
+    for (const auto& y : all_sequences(k, length)) {
+      const double s = brute_force_score(crf, emissions[b], y);
+      sum += std::exp(s);
+      if (s > top) top = s, argmax = y;
+    }
+    EXPECT_NEAR(log_z[b].item<double>(), std::log(sum), 1e-12) << "row " << b;
+    std::vector<std::int64_t> decoded;
+    for (std::int64_t t = 0; t < steps; ++t) decoded.push_back(best[b][t].item<std::int64_t>());
+    argmax.resize(static_cast<std::size_t>(steps), -1);
+    EXPECT_EQ(decoded, argmax) << "row " << b;
+    std::vector<std::int64_t> y;
+    for (std::int64_t t = 0; t < length; ++t) y.push_back(gold[b][t].item<std::int64_t>());
+    EXPECT_NEAR(gold_score[b].item<double>(), brute_force_score(crf, emissions[b], y), 1e-12);
+  }
+  EXPECT_NEAR(crf->nll(emissions, gold, mask).item<double>(), (log_z - gold_score).mean().item<double>(), 1e-12);
 }
 
 // ---- DistilBERT checkpoints ----

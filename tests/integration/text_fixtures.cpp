@@ -1,6 +1,7 @@
 #include "text_fixtures.h"
 
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -101,7 +102,67 @@ std::string story(std::mt19937& rng) {
   return text;
 }
 
+// A sentence of filler words and 1 to 3 named entities: tokens with IOB2 tags.
+std::vector<std::pair<std::string, std::string>> entity_sentence(std::mt19937& rng) {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> kinds = {
+      {"PER", {"John Smith", "Mary", "Angela Merkel", "Peter"}},
+      {"LOC", {"Paris", "New York", "Berlin", "Germany"}},
+      {"ORG", {"Siemens", "United Nations", "Reuters", "EU"}}};
+  static const std::vector<std::string> filler = {"said", "on", "Monday", "the", "in", "visited", "met", "with", "and", "."};
+  std::vector<std::pair<std::string, std::string>> out;
+  const int entities = std::uniform_int_distribution<int>(1, 3)(rng);
+  for (int e = 0; e < entities; ++e) {
+    for (int f = std::uniform_int_distribution<int>(1, 3)(rng); f > 0; --f) out.emplace_back(pick(filler, rng), "O");
+    const auto& [type, names] = kinds[std::uniform_int_distribution<std::size_t>(0, kinds.size() - 1)(rng)];
+    std::istringstream words(pick(names, rng));
+    bool first = true;
+    for (std::string w; words >> w; first = false) out.emplace_back(w, (first ? "B-" : "I-") + type);
+  }
+  out.emplace_back(".", "O");
+  return out;
+}
+
+// IOB2 to the IOB1 CoNLL-2003 distributes: B- only where a chunk follows one of the same type.
+std::vector<std::string> to_iob1(const std::vector<std::string>& iob2) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < iob2.size(); ++i) {
+    const std::string& tag = iob2[i];
+    const bool follows_same = tag != "O" && i > 0 && iob2[i - 1] != "O" && iob2[i - 1].substr(2) == tag.substr(2);
+    out.push_back(tag[0] == 'B' && !follows_same ? "I-" + tag.substr(2) : tag);
+  }
+  return out;
+}
+
 }  // namespace
+
+void write_conll2003_dataset(const fs::path& dir, int train, int valid, int test, unsigned seed) {
+  std::mt19937 rng(seed);
+  for (const auto& [file, n] : {std::pair<const char*, int>{"train.txt", train}, {"valid.txt", valid}, {"test.txt", test}}) {
+    std::string text = "-DOCSTART- -X- -X- O\n\n";
+    for (int i = 0; i < n; ++i) {
+      const auto sentence = entity_sentence(rng);
+      std::vector<std::string> tags;
+      for (const auto& [w, t] : sentence) tags.push_back(t);
+      const auto iob1 = to_iob1(tags);
+      for (std::size_t j = 0; j < sentence.size(); ++j)
+        text += sentence[j].first + (iob1[j] == "O" ? " NN I-NP " : " NNP I-NP ") + iob1[j] + "\n";
+      text += "\n";
+    }
+    write_file(dir / file, text);
+  }
+}
+
+void write_wikiann_dataset(const fs::path& dir, int train, int dev, int test, unsigned seed) {
+  std::mt19937 rng(seed);
+  for (const auto& [file, n] : {std::pair<const char*, int>{"train", train}, {"dev", dev}, {"test", test}}) {
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      for (const auto& [w, t] : entity_sentence(rng)) text += "en:" + w + "\t" + t + "\n";
+      text += "\n";
+    }
+    write_file(dir / "en" / file, text);
+  }
+}
 
 void write_iwslt14_dataset(const fs::path& dir, int train_pairs, unsigned seed) {
   std::mt19937 rng(seed);

@@ -25,6 +25,11 @@ void write_europarl_dataset(const std::filesystem::path& dir, int pairs, unsigne
 void write_cnn_dailymail_dataset(const std::filesystem::path& dir, int train, int val, int test, unsigned seed = 9);
 // dir/enron_subject_line/{train,dev,test}/*.subject; the subject repeats the body's first words.
 void write_aeslc_dataset(const std::filesystem::path& dir, int train, int dev, int test, unsigned seed = 10);
+// dir/{train,valid,test}.txt in CoNLL-2003's columns (token POS chunk NER, -DOCSTART-), IOB1
+// tags as distributed: persons, places and organisations from fixed name lists.
+void write_conll2003_dataset(const std::filesystem::path& dir, int train, int valid, int test, unsigned seed = 11);
+// dir/en/{train,dev,test}: PAN-X "en:token<TAB>TAG" lines, IOB2.
+void write_wikiann_dataset(const std::filesystem::path& dir, int train, int dev, int test, unsigned seed = 12);
 // A BERT-style vocab.txt ([PAD] first) covering the sentiment fixtures' words, some as word pieces.
 void write_bert_vocab(const std::filesystem::path& path);
 

@@ -20,6 +20,8 @@ inline void require_text(const DataSpec& spec, const std::string& target, const 
     throw std::invalid_argument(model + " needs text whose target is '" + target + "' (" +
                                 (target == "label"        ? "a sentiment dataset such as sst2 or imdb"
                                  : target == "next_token" ? "a corpus such as wikitext2 or ptb_text_only"
+                                 : target == "tags"       ? "a named-entity corpus such as conll2003 or wikiann_en"
+                                 : target == "span"       ? "a question-answering set such as squad_v1 or tweet_qa"
                                                           : "a translation or summarisation corpus such as "
                                                             "iwslt14_en_de or cnn_dailymail") +
                                 "), got target '" + have + "'");

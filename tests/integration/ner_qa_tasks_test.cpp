@@ -1,0 +1,80 @@
+// End-to-end host runs of named-entity recognition and question answering on corpora
+// written in their real formats (CoNLL-2003 columns with IOB1 tags, PAN-X lines,
+// SQuAD v1.1 JSON, TweetQA JSON), and the score commands on the official inputs.
+#include "fixtures.h"
+#include "text_fixtures.h"
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace optbench::testing;
+
+namespace {
+
+std::string experiment(const fs::path& out, const std::string& task, const std::string& dataset, const std::string& model,
+                       int epochs, double lr) {
+  return "name = \"x\"\noutput_dir = \"" + out.string() + "\"\noptimizers = [\"adam\"]\n[task]\nname = \"" + task +
+         "\"\n[dataset]\n" + dataset + "\n[model]\n" + model + "\n[training]\nepochs = " + std::to_string(epochs) +
+         "\nbatch_size = 16\nseeds = [1]\nthreads = 1\nlog_every_steps = 5\nearly_stopping_patience = 0\n"
+         "[lr_overrides]\nadam = " + std::to_string(lr) + "\n";
+}
+
+json run_one(const fs::path& dir, const std::string& toml) {
+  write_file(dir / "exp.toml", toml);
+  const auto r = run_host("run '" + (dir / "exp.toml").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  if (!fs::is_directory(dir / "out" / "x")) return json::object();
+  const auto dirs = run_dirs(dir / "out" / "x");
+  if (dirs.size() != 1) return json::object();
+  json s = read_json(dirs[0] / "summary.json");
+  std::vector<double> losses;
+  for (const auto& line : read_jsonl(dirs[0] / "metrics.jsonl"))
+    if (line["type"] == "epoch") losses.push_back(line["train_loss"]);
+  s["epoch_losses"] = losses;
+  s["details"] = read_file(dirs[0] / "details.txt");
+  return s;
+}
+
+void expect_trained(const json& s) {
+  ASSERT_TRUE(s.contains("status")) << s.dump(2);
+  EXPECT_EQ(s["status"], "completed");
+  const auto losses = s["epoch_losses"].get<std::vector<double>>();
+  ASSERT_GE(losses.size(), 2u);
+  EXPECT_LT(losses.back(), 0.9 * losses.front()) << losses.front() << " ... " << losses.back();
+}
+
+}  // namespace
+
+TEST_F(HostTest, Conll2003WithLstmCrfLearnsEntities) {
+  write_conll2003_dataset(dir_ / "data", 300, 40, 40);
+  const json s = run_one(dir_, experiment(dir_ / "out", "ner", "name = \"conll2003\"\nroot = \"" + (dir_ / "data").string() + "\"",
+                                          "name = \"lstm_crf_ner\"\nembedding_dim = 16\nhidden_size = 32\ndropout = 0.1", 6, 0.02));
+  expect_trained(s);
+  EXPECT_EQ(s["primary_metric"], "f1");
+  EXPECT_GT(s["test"]["f1"].get<double>(), 0.8) << "the entities are fixed name lists";
+  EXPECT_TRUE(contains(s["details"].get<std::string>(), "converted from the distributed IOB1")) << s["details"];
+}
+
+TEST_F(HostTest, WikiannWithCharCnnCrfTrains) {
+  write_wikiann_dataset(dir_ / "data", 300, 40, 40);
+  const json s = run_one(dir_, experiment(dir_ / "out", "ner", "name = \"wikiann_en\"\nroot = \"" + (dir_ / "data").string() + "\"",
+                                          "name = \"lstm_crf_charcnn_ner\"\nembedding_dim = 16\nhidden_size = 32\n"
+                                          "char_embedding_dim = 8\nchar_filters = 8\ndropout = 0.1", 6, 0.02));
+  expect_trained(s);
+  EXPECT_GT(s["test"]["f1"].get<double>(), 0.8);
+}
+
+TEST_F(HostTest, ScoreSeqevalReadsConllColumns) {
+  // seqeval's README vector as token / gold / predicted columns.
+  write_file(dir_ / "pred.txt", "a O O\nb O O\nc O B-MISC\nd B-MISC I-MISC\ne I-MISC I-MISC\nf I-MISC I-MISC\ng O O\n\n"
+                                "h B-PER B-PER\ni I-PER I-PER\nj O O\n");
+  const auto r = run_host("score seqeval '" + (dir_ / "pred.txt").string() + "' --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const json j = json::parse(r.output);
+  EXPECT_NEAR(j["micro"]["precision"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(j["micro"]["recall"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(j["micro"]["f1"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(j["PER"]["f1"].get<double>(), 1.0, 1e-12);
+  EXPECT_NEAR(j["MISC"]["f1"].get<double>(), 0.0, 1e-12);
+  const auto text = run_host("score seqeval '" + (dir_ / "pred.txt").string() + "'");
+  EXPECT_TRUE(contains(text.output, "micro")) << text.output;
+}
