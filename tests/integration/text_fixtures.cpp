@@ -5,6 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
 #include "fixtures.h"
 #include "seq2seq_corpora.h"
 
@@ -133,7 +137,68 @@ std::vector<std::string> to_iob1(const std::vector<std::string>& iob2) {
   return out;
 }
 
+// A context of "X lives in Y ." facts and a question about one of them, with the answer's
+// start in characters (code points, as SQuAD counts).
+struct FactQuestion {
+  std::string context, question, answer;
+  std::size_t answer_start;
+};
+
+FactQuestion fact_question(std::mt19937& rng) {
+  static const std::vector<std::string> people = {"Anna", "Bernd", "Chloé", "Dmitri", "Eve", "Fritz", "Grace", "Hiroshi"};
+  static const std::vector<std::string> places = {"Zürich", "Paris", "Kraków", "Lisbon", "Oslo", "Québec", "Rome", "Tokyo"};
+  auto order = people;
+  std::shuffle(order.begin(), order.end(), rng);
+  FactQuestion f;
+  const int asked = std::uniform_int_distribution<int>(0, 2)(rng);
+  for (int i = 0; i < 3; ++i) {
+    const std::string place = pick(places, rng);
+    if (i == asked) {
+      f.question = "Where does " + order[static_cast<std::size_t>(i)] + " live?";
+      f.answer = place;
+      const std::string before = f.context + order[static_cast<std::size_t>(i)] + " lives in ";
+      f.answer_start = 0;
+      for (unsigned char ch : before) f.answer_start += (ch & 0xC0) != 0x80;  // code points
+    }
+    f.context += order[static_cast<std::size_t>(i)] + " lives in " + place + ". ";
+  }
+  return f;
+}
+
 }  // namespace
+
+void write_squad_dataset(const fs::path& dir, int train_questions, int dev_questions, unsigned seed) {
+  std::mt19937 rng(seed);
+  for (const auto& [file, n] : {std::pair<const char*, int>{"train-v1.1.json", train_questions}, {"dev-v1.1.json", dev_questions}}) {
+    nlohmann::json data = nlohmann::json::array();
+    for (int a = 0; a < n; a += 2) {
+      nlohmann::json paragraphs = nlohmann::json::array();
+      for (int q = a; q < std::min(n, a + 2); ++q) {
+        const auto f = fact_question(rng);
+        paragraphs.push_back({{"context", f.context},
+                              {"qas", {{{"id", "q" + std::to_string(q)}, {"question", f.question},
+                                        {"answers", {{{"text", f.answer}, {"answer_start", f.answer_start}},
+                                                     {{"text", f.answer}, {"answer_start", f.answer_start}}}}}}}});
+      }
+      data.push_back({{"title", "Article_" + std::to_string(a)}, {"paragraphs", paragraphs}});
+    }
+    write_file(dir / file, nlohmann::json{{"version", "1.1"}, {"data", data}}.dump());
+  }
+}
+
+void write_tweetqa_dataset(const fs::path& dir, int train, int dev, unsigned seed) {
+  std::mt19937 rng(seed);
+  for (const auto& [file, n] : {std::pair<const char*, int>{"train.json", train}, {"dev.json", dev}}) {
+    nlohmann::json records = nlohmann::json::array();
+    for (int i = 0; i < n; ++i) {
+      const auto f = fact_question(rng);
+      const std::string answer = i % 10 == 9 ? "somewhere far away" : f.answer;  // annotators' free text
+      records.push_back({{"Question", f.question}, {"Answer", {answer}}, {"Tweet", f.context + "#travel"},
+                         {"qid", "t" + std::to_string(i)}});
+    }
+    write_file(dir / file, records.dump());
+  }
+}
 
 void write_conll2003_dataset(const fs::path& dir, int train, int valid, int test, unsigned seed) {
   std::mt19937 rng(seed);

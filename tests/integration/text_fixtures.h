@@ -30,6 +30,11 @@ void write_aeslc_dataset(const std::filesystem::path& dir, int train, int dev, i
 void write_conll2003_dataset(const std::filesystem::path& dir, int train, int valid, int test, unsigned seed = 11);
 // dir/en/{train,dev,test}: PAN-X "en:token<TAB>TAG" lines, IOB2.
 void write_wikiann_dataset(const std::filesystem::path& dir, int train, int dev, int test, unsigned seed = 12);
+// dir/{train,dev}-v1.1.json in SQuAD v1.1's structure: "where does X live?" over contexts of
+// facts, answer_start counted in characters (contexts include non-ASCII names).
+void write_squad_dataset(const std::filesystem::path& dir, int train_questions, int dev_questions, unsigned seed = 13);
+// dir/{train,dev}.json in TweetQA's structure; some answers are not spans of the tweet.
+void write_tweetqa_dataset(const std::filesystem::path& dir, int train, int dev, unsigned seed = 14);
 // A BERT-style vocab.txt ([PAD] first) covering the sentiment fixtures' words, some as word pieces.
 void write_bert_vocab(const std::filesystem::path& path);
 

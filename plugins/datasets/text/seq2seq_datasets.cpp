@@ -8,12 +8,14 @@
 #include <filesystem>
 
 #include "bleu.h"
+#include "ragged.h"
 #include "seq2seq_corpora.h"
 #include "text_corpora.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
 
 namespace fs = std::filesystem;
+using optbench::text::Ragged;
 using optbench::text::TextPair;
 using optbench::text::Vocabulary;
 
@@ -44,28 +46,6 @@ class Tokeniser {
  private:
   std::string kind_;
   bool lowercase_;
-};
-
-// Rows of token ids stored end to end (int32), with their offsets.
-struct Ragged {
-  std::vector<std::int32_t> values;
-  std::vector<std::int64_t> offsets{0};
-  void add(const std::vector<std::int64_t>& ids) {
-    values.insert(values.end(), ids.begin(), ids.end());
-    offsets.push_back(static_cast<std::int64_t>(values.size()));
-  }
-  std::int64_t length(std::int64_t row) const { return offsets[row + 1] - offsets[row]; }
-  // Rows `indices` as int64 [B, longest], padded.
-  torch::Tensor gather(const torch::Tensor& indices, std::int64_t pad) const {
-    const auto* idx = indices.data_ptr<std::int64_t>();
-    std::int64_t longest = 1;
-    for (std::int64_t i = 0; i < indices.size(0); ++i) longest = std::max(longest, length(idx[i]));
-    auto out = torch::full({indices.size(0), longest}, pad, torch::kInt64);
-    auto acc = out.accessor<std::int64_t, 2>();
-    for (std::int64_t i = 0; i < indices.size(0); ++i)
-      for (std::int64_t j = 0; j < length(idx[i]); ++j) acc[i][j] = values[static_cast<std::size_t>(offsets[idx[i]] + j)];
-    return out;
-  }
 };
 
 struct Seq2SeqSplit {

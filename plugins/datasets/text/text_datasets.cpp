@@ -335,10 +335,12 @@ void corpus_params(DatasetBuilder& b) {
 
 void register_seq2seq_datasets(optbench::Registrar& r);
 void register_tagging_datasets(optbench::Registrar& r);
+void register_qa_datasets(optbench::Registrar& r);
 
 OPTBENCH_PLUGIN("text_datasets", "1.0.0", [](optbench::Registrar& r) {
   register_seq2seq_datasets(r);
   register_tagging_datasets(r);
+  register_qa_datasets(r);
   DatasetBuilder sst2 = r.dataset("sst2", "GLUE SST-2 binary sentiment, train.tsv/dev.tsv; Socher et al. 2013")
                    .param("root", "data/sst2", "directory holding SST-2/ or its train.tsv and dev.tsv");
   sentiment_params(sst2);

@@ -29,28 +29,6 @@ struct TransformerShape {
   bool bart;  // learned positions + embedding LayerNorm + GELU, else sinusoidal + ReLU
 };
 
-// Post-LayerNorm encoder layer: x = LN(x + attention(x)); x = LN(x + ffn(x)).
-class EncoderLayerImpl : public nn::Module {
- public:
-  EncoderLayerImpl(const TransformerShape& s) : dropout_(s.dropout) {
-    self_attention = register_module("self_attention", Attention(s.dim, s.heads, s.dropout));
-    norm1 = register_module("norm1", nn::LayerNorm(nn::LayerNormOptions({s.dim})));
-    ffn = register_module("ffn", FeedForward(s.dim, s.ffn, s.bart ? "gelu" : "relu"));
-    norm2 = register_module("norm2", nn::LayerNorm(nn::LayerNormOptions({s.dim})));
-  }
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed) {
-    auto h = norm1(x + torch::dropout(self_attention(x, x, allowed), dropout_, is_training()));
-    return norm2(h + torch::dropout(ffn(h), dropout_, is_training()));
-  }
-  Attention self_attention{nullptr};
-  FeedForward ffn{nullptr};
-  nn::LayerNorm norm1{nullptr}, norm2{nullptr};
-
- private:
-  double dropout_;
-};
-TORCH_MODULE(EncoderLayer);
-
 // Post-LayerNorm decoder layer: causal self-attention, attention over the encoder, ffn.
 class DecoderLayerImpl : public nn::Module {
  public:
@@ -101,7 +79,7 @@ class TransformerSeq2Seq final : public optbench::Seq2SeqModel {
       positions_ = register_buffer("positions", sinusoids(positions, shape_.dim));
     }
     for (std::int64_t i = 0; i < shape_.layers; ++i) {
-      encoder->push_back(EncoderLayer(shape_));
+      encoder->push_back(EncoderLayer(shape_.dim, shape_.heads, shape_.ffn, shape_.dropout, bart ? "gelu" : "relu"));
       decoder->push_back(DecoderLayer(shape_));
     }
     register_module("encoder", encoder);

@@ -56,6 +56,29 @@ class FeedForwardImpl : public torch::nn::Module {
 };
 TORCH_MODULE(FeedForward);
 
+// Post-LayerNorm encoder layer (Vaswani et al. 2017): x = LN(x + attention(x)); x = LN(x + ffn(x)).
+class EncoderLayerImpl : public torch::nn::Module {
+ public:
+  EncoderLayerImpl(std::int64_t dim, std::int64_t heads, std::int64_t ffn_dim, double dropout, const std::string& activation)
+      : dropout_(dropout) {
+    self_attention = register_module("self_attention", Attention(dim, heads, dropout));
+    norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
+    ffn = register_module("ffn", FeedForward(dim, ffn_dim, activation));
+    norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim})));
+  }
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& allowed) {
+    auto h = norm1(x + torch::dropout(self_attention(x, x, allowed), dropout_, is_training()));
+    return norm2(h + torch::dropout(ffn(h), dropout_, is_training()));
+  }
+  Attention self_attention{nullptr};
+  FeedForward ffn{nullptr};
+  torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+
+ private:
+  double dropout_;
+};
+TORCH_MODULE(EncoderLayer);
+
 inline void check_heads(std::int64_t dim, std::int64_t heads, const std::string& model) {
   if (dim % heads != 0)
     throw std::invalid_argument(model + ": dim " + std::to_string(dim) + " is not divisible by heads " +

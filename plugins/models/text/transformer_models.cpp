@@ -292,11 +292,13 @@ class GptSmall final : public optbench::Model {
 void register_recurrent_models(optbench::Registrar& r);
 void register_seq2seq_models(optbench::Registrar& r);
 void register_ner_models(optbench::Registrar& r);
+void register_qa_models(optbench::Registrar& r);
 
 OPTBENCH_PLUGIN("text_models", "1.0.0", [](optbench::Registrar& r) {
   register_recurrent_models(r);
   register_seq2seq_models(r);
   register_ner_models(r);
+  register_qa_models(r);
   r.model("distilbert_sentiment", "DistilBERT sentence classifier; Sanh et al. 2019, arXiv:1910.01108")
       .param("dim", 768, "hidden width", optbench::at_least_one)
       .param("layers", 6, "transformer layers", optbench::at_least_one)
