@@ -59,6 +59,31 @@ std::vector<fs::path> run_dirs(const fs::path& experiment_dir) {
   return dirs;
 }
 
+nlohmann::json run_single(const fs::path& dir, const std::string& toml, const std::string& experiment) {
+  write_file(dir / "exp.toml", toml);
+  const auto r = run_host("run '" + (dir / "exp.toml").string() + "'");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const fs::path root = dir / "out" / experiment;
+  if (!fs::is_directory(root) || run_dirs(root).size() != 1) return nlohmann::json::object();
+  const fs::path run = run_dirs(root)[0];
+  nlohmann::json s = read_json(run / "summary.json");
+  std::vector<double> losses;
+  for (const auto& line : read_jsonl(run / "metrics.jsonl"))
+    if (line["type"] == "epoch") losses.push_back(line["train_loss"]);
+  s["run_dir"] = run.string();
+  s["epoch_losses"] = losses;
+  s["details"] = read_file(run / "details.txt");
+  return s;
+}
+
+void expect_trained(const nlohmann::json& s) {
+  ASSERT_TRUE(s.contains("status")) << s.dump(2);
+  EXPECT_EQ(s["status"], "completed");
+  const auto losses = s["epoch_losses"].get<std::vector<double>>();
+  ASSERT_GE(losses.size(), 2u);
+  EXPECT_LT(losses.back(), 0.9 * losses.front()) << "train loss per epoch: " << losses.front() << " ... " << losses.back();
+}
+
 namespace {
 
 void write_gz(const fs::path& path, const std::vector<std::uint8_t>& bytes) {

@@ -30,6 +30,13 @@ std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
 // The run directories of an experiment's results, sorted.
 std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experiment_dir);
 
+// Writes `toml` to dir/exp.toml, runs it (expecting success) and returns the summary.json of
+// its one run, plus "run_dir", "epoch_losses" (train loss per epoch) and "details"
+// (details.txt); an empty object when the experiment has not exactly one run directory.
+nlohmann::json run_single(const std::filesystem::path& dir, const std::string& toml, const std::string& experiment);
+// The run completed and its train loss fell by at least 10% from the first epoch to the last.
+void expect_trained(const nlohmann::json& summary);
+
 // MNIST-style IDX files (gzipped): 28x28 images whose class is a bright square at a
 // class-specific place, over noise, so that a small CNN learns them in an epoch.
 void write_idx_dataset(const std::filesystem::path& dir, int train, int test, unsigned seed = 1);

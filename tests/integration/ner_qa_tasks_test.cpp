@@ -18,36 +18,12 @@ std::string experiment(const fs::path& out, const std::string& task, const std::
          "[lr_overrides]\nadam = " + std::to_string(lr) + "\n";
 }
 
-json run_one(const fs::path& dir, const std::string& toml) {
-  write_file(dir / "exp.toml", toml);
-  const auto r = run_host("run '" + (dir / "exp.toml").string() + "'");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  if (!fs::is_directory(dir / "out" / "x")) return json::object();
-  const auto dirs = run_dirs(dir / "out" / "x");
-  if (dirs.size() != 1) return json::object();
-  json s = read_json(dirs[0] / "summary.json");
-  std::vector<double> losses;
-  for (const auto& line : read_jsonl(dirs[0] / "metrics.jsonl"))
-    if (line["type"] == "epoch") losses.push_back(line["train_loss"]);
-  s["epoch_losses"] = losses;
-  s["details"] = read_file(dirs[0] / "details.txt");
-  return s;
-}
-
-void expect_trained(const json& s) {
-  ASSERT_TRUE(s.contains("status")) << s.dump(2);
-  EXPECT_EQ(s["status"], "completed");
-  const auto losses = s["epoch_losses"].get<std::vector<double>>();
-  ASSERT_GE(losses.size(), 2u);
-  EXPECT_LT(losses.back(), 0.9 * losses.front()) << losses.front() << " ... " << losses.back();
-}
-
 }  // namespace
 
 TEST_F(HostTest, Conll2003WithLstmCrfLearnsEntities) {
   write_conll2003_dataset(dir_ / "data", 300, 40, 40);
-  const json s = run_one(dir_, experiment(dir_ / "out", "ner", "name = \"conll2003\"\nroot = \"" + (dir_ / "data").string() + "\"",
-                                          "name = \"lstm_crf_ner\"\nembedding_dim = 16\nhidden_size = 32\ndropout = 0.1", 6, 0.02));
+  const json s = run_single(dir_, experiment(dir_ / "out", "ner", "name = \"conll2003\"\nroot = \"" + (dir_ / "data").string() + "\"",
+                                          "name = \"lstm_crf_ner\"\nembedding_dim = 16\nhidden_size = 32\ndropout = 0.1", 6, 0.02), "x");
   expect_trained(s);
   EXPECT_EQ(s["primary_metric"], "f1");
   EXPECT_GT(s["test"]["f1"].get<double>(), 0.8) << "the entities are fixed name lists";
@@ -56,9 +32,9 @@ TEST_F(HostTest, Conll2003WithLstmCrfLearnsEntities) {
 
 TEST_F(HostTest, WikiannWithCharCnnCrfTrains) {
   write_wikiann_dataset(dir_ / "data", 300, 40, 40);
-  const json s = run_one(dir_, experiment(dir_ / "out", "ner", "name = \"wikiann_en\"\nroot = \"" + (dir_ / "data").string() + "\"",
+  const json s = run_single(dir_, experiment(dir_ / "out", "ner", "name = \"wikiann_en\"\nroot = \"" + (dir_ / "data").string() + "\"",
                                           "name = \"lstm_crf_charcnn_ner\"\nembedding_dim = 16\nhidden_size = 32\n"
-                                          "char_embedding_dim = 8\nchar_filters = 8\ndropout = 0.1", 6, 0.02));
+                                          "char_embedding_dim = 8\nchar_filters = 8\ndropout = 0.1", 6, 0.02), "x");
   expect_trained(s);
   EXPECT_GT(s["test"]["f1"].get<double>(), 0.8);
 }
@@ -81,8 +57,8 @@ TEST_F(HostTest, ScoreSeqevalReadsConllColumns) {
 
 TEST_F(HostTest, SquadWithTransformerQaTrainsAndScoresEmF1) {
   write_squad_dataset(dir_ / "data", 400, 40);
-  const json s = run_one(dir_, experiment(dir_ / "out", "question_answering", "name = \"squad_v1\"\nroot = \"" + (dir_ / "data").string() + "\"",
-                                          "name = \"transformer_qa\"\ndim = 32\nlayers = 2\nheads = 2\nffn_dim = 64\ndropout = 0.0", 6, 0.003));
+  const json s = run_single(dir_, experiment(dir_ / "out", "question_answering", "name = \"squad_v1\"\nroot = \"" + (dir_ / "data").string() + "\"",
+                                          "name = \"transformer_qa\"\ndim = 32\nlayers = 2\nheads = 2\nffn_dim = 64\ndropout = 0.0", 6, 0.003), "x");
   expect_trained(s);
   EXPECT_EQ(s["primary_metric"], "f1");
   for (const char* key : {"f1", "exact_match"}) {
@@ -94,8 +70,8 @@ TEST_F(HostTest, SquadWithTransformerQaTrainsAndScoresEmF1) {
 
 TEST_F(HostTest, TweetQaWithBidafTrains) {
   write_tweetqa_dataset(dir_ / "data", 300, 40);
-  const json s = run_one(dir_, experiment(dir_ / "out", "question_answering", "name = \"tweet_qa\"\nroot = \"" + (dir_ / "data").string() + "\"",
-                                          "name = \"bilstm_attention_qa\"\nembedding_dim = 16\nhidden_size = 16\ndropout = 0.0", 6, 0.005));
+  const json s = run_single(dir_, experiment(dir_ / "out", "question_answering", "name = \"tweet_qa\"\nroot = \"" + (dir_ / "data").string() + "\"",
+                                          "name = \"bilstm_attention_qa\"\nembedding_dim = 16\nhidden_size = 16\ndropout = 0.0", 6, 0.005), "x");
   expect_trained(s);
   // Every tenth answer is free text, not a span of the tweet: left out of training, still scored.
   EXPECT_TRUE(contains(s["details"].get<std::string>(), "34 answers not found in their context")) << s["details"];

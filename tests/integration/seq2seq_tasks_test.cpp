@@ -20,39 +20,15 @@ std::string experiment(const fs::path& out, const std::string& task, const std::
          "early_stopping_patience = 0\n[lr_overrides]\nadam = 0.003\n";
 }
 
-json run_one(const fs::path& dir, const std::string& toml) {
-  write_file(dir / "exp.toml", toml);
-  const auto r = run_host("run '" + (dir / "exp.toml").string() + "'");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  if (!fs::is_directory(dir / "out" / "s2s")) return json::object();
-  const auto dirs = run_dirs(dir / "out" / "s2s");
-  if (dirs.size() != 1) return json::object();
-  json s = read_json(dirs[0] / "summary.json");
-  std::vector<double> losses;
-  for (const auto& line : read_jsonl(dirs[0] / "metrics.jsonl"))
-    if (line["type"] == "epoch") losses.push_back(line["train_loss"]);
-  s["epoch_losses"] = losses;
-  s["details"] = read_file(dirs[0] / "details.txt");
-  return s;
-}
-
-void expect_trained(const json& s) {
-  ASSERT_TRUE(s.contains("status")) << s.dump(2);
-  EXPECT_EQ(s["status"], "completed") << s.dump(2);
-  const auto losses = s["epoch_losses"].get<std::vector<double>>();
-  ASSERT_GE(losses.size(), 2u);
-  EXPECT_LT(losses.back(), 0.9 * losses.front()) << "train loss per epoch: " << losses.front() << " ... " << losses.back();
-}
-
 const char* kTinyTransformer = "dim = 32\nlayers = 1\nheads = 2\nffn_dim = 64\ndropout = 0.0";
 
 }  // namespace
 
 TEST_F(HostTest, Iwslt14WithTransformerTrainsAndScoresBleu) {
   write_iwslt14_dataset(dir_ / "data", 400);
-  const json s = run_one(dir_, experiment(dir_ / "out", "machine_translation",
+  const json s = run_single(dir_, experiment(dir_ / "out", "machine_translation",
                                           "name = \"iwslt14_en_de\"\nroot = \"" + (dir_ / "data").string() + "\"",
-                                          std::string("name = \"transformer_seq2seq\"\n") + kTinyTransformer));
+                                          std::string("name = \"transformer_seq2seq\"\n") + kTinyTransformer), "s2s");
   expect_trained(s);
   const double bleu = s["test"]["bleu"];
   EXPECT_TRUE(std::isfinite(bleu) && bleu >= 0 && bleu <= 100) << bleu;
@@ -67,20 +43,20 @@ TEST_F(HostTest, Iwslt14WithTransformerTrainsAndScoresBleu) {
 
 TEST_F(HostTest, EuroparlWithLstmSeq2SeqTrains) {
   write_europarl_dataset(dir_ / "data", 300);
-  const json s = run_one(dir_, experiment(dir_ / "out", "machine_translation",
+  const json s = run_single(dir_, experiment(dir_ / "out", "machine_translation",
                                           "name = \"europarl_bilingual\"\nroot = \"" + (dir_ / "data").string() +
                                               "\"\nvalidation_size = 30\ntest_size = 30",
-                                          "name = \"lstm_seq2seq\"\nembedding_dim = 32\nhidden_size = 32\nlayers = 1\ndropout = 0.0"));
+                                          "name = \"lstm_seq2seq\"\nembedding_dim = 32\nhidden_size = 32\nlayers = 1\ndropout = 0.0"), "s2s");
   expect_trained(s);
   EXPECT_TRUE(s["test"].contains("bleu")) << s.dump(2);
 }
 
 TEST_F(HostTest, CnnDailymailWithBartSmallTrainsAndScoresRouge) {
   write_cnn_dailymail_dataset(dir_ / "data", 120, 20, 20);
-  const json s = run_one(dir_, experiment(dir_ / "out", "text_summarization",
+  const json s = run_single(dir_, experiment(dir_ / "out", "text_summarization",
                                           "name = \"cnn_dailymail\"\nroot = \"" + (dir_ / "data").string() +
                                               "\"\nmax_source_length = 64\nmax_target_length = 24",
-                                          std::string("name = \"bart_small\"\n") + kTinyTransformer));
+                                          std::string("name = \"bart_small\"\n") + kTinyTransformer), "s2s");
   expect_trained(s);
   EXPECT_EQ(s["primary_metric"], "rougeL");
   for (const char* key : {"rouge1", "rouge2", "rougeL", "rougeLsum", "rougeL_precision", "rougeL_recall"}) {
@@ -92,10 +68,10 @@ TEST_F(HostTest, CnnDailymailWithBartSmallTrainsAndScoresRouge) {
 
 TEST_F(HostTest, AeslcWithTinyTransformerTrains) {
   write_aeslc_dataset(dir_ / "data", 150, 20, 20);
-  const json s = run_one(dir_, experiment(dir_ / "out", "text_summarization",
+  const json s = run_single(dir_, experiment(dir_ / "out", "text_summarization",
                                           "name = \"aeslc\"\nroot = \"" + (dir_ / "data").string() + "\"",
                                           std::string("name = \"tiny_transformer_seq2seq\"\n") + kTinyTransformer,
-                                          1));
+                                          1), "s2s");
   expect_trained(s);
   EXPECT_TRUE(contains(s["details"].get<std::string>(), "greedy decoding")) << s["details"];
 }

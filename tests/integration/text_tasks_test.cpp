@@ -22,30 +22,6 @@ std::string experiment(const fs::path& out, const std::string& task, const std::
          std::to_string(lr) + "\n";
 }
 
-// Runs the experiment and returns the one run's directory.
-fs::path run_one(const fs::path& dir, const std::string& toml) {
-  write_file(dir / "exp.toml", toml);
-  const auto r = run_host("run '" + (dir / "exp.toml").string() + "'");
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  if (!fs::is_directory(dir / "out" / "text")) return {};
-  const auto dirs = run_dirs(dir / "out" / "text");
-  if (dirs.size() != 1) ADD_FAILURE() << "expected one run directory\n" << r.output;
-  return dirs.empty() ? fs::path() : dirs[0];
-}
-
-std::vector<double> epoch_train_losses(const fs::path& run) {
-  std::vector<double> losses;
-  for (const auto& line : read_jsonl(run / "metrics.jsonl"))
-    if (line["type"] == "epoch") losses.push_back(line["train_loss"]);
-  return losses;
-}
-
-void expect_loss_falls(const fs::path& run) {
-  const auto losses = epoch_train_losses(run);
-  ASSERT_GE(losses.size(), 2u);
-  EXPECT_LT(losses.back(), 0.9 * losses.front()) << "train loss per epoch: " << losses.front() << " ... " << losses.back();
-}
-
 std::vector<std::string> lines_of(const fs::path& path) {
   std::vector<std::string> lines;
   std::istringstream in(read_file(path));
@@ -57,15 +33,15 @@ std::vector<std::string> lines_of(const fs::path& path) {
 
 TEST_F(HostTest, Sst2WithLstmLearnsSentimentAndSavesItsVocabulary) {
   write_sst2_dataset(dir_ / "data", 400, 80);
-  const fs::path run = run_one(dir_, experiment(dir_ / "out", "sentiment_analysis",
+  const json s = run_single(dir_, experiment(dir_ / "out", "sentiment_analysis",
                                                 "name = \"sst2\"\nroot = \"" + (dir_ / "data").string() + "\"",
                                                 "name = \"lstm_sentiment\"\nembedding_dim = 16\nhidden_size = 32", 4,
-                                                "adam", 0.01));
+                                                "adam", 0.01), "text");
+  const fs::path run = s.value("run_dir", "");
   ASSERT_FALSE(run.empty());
-  const json s = read_json(run / "summary.json");
   EXPECT_EQ(s["status"], "completed");
   EXPECT_GT(s["test"]["accuracy"].get<double>(), 0.9) << "two sentiment words decide every label";
-  expect_loss_falls(run);
+  expect_trained(s);
   // <pad>, <unk>, then the training words by count (ties in lexicographic order).
   std::map<std::string, int> counts;
   const auto tsv = lines_of(dir_ / "data" / "SST-2" / "train.tsv");
@@ -88,16 +64,17 @@ TEST_F(HostTest, Sst2WithLstmLearnsSentimentAndSavesItsVocabulary) {
 TEST_F(HostTest, ImdbWithDistilbertTrainsOnWordPieces) {
   write_imdb_dataset(dir_ / "data", 120, 30);
   write_bert_vocab(dir_ / "vocab.txt");
-  const fs::path run = run_one(
+  const json s = run_single(
       dir_, experiment(dir_ / "out", "sentiment_analysis",
                        "name = \"imdb\"\nroot = \"" + (dir_ / "data").string() + "\"\ntokenizer = \"wordpiece\"\n" +
                            "vocab_file = \"" + (dir_ / "vocab.txt").string() + "\"\nmax_length = 48",
                        "name = \"distilbert_sentiment\"\ndim = 32\nlayers = 1\nheads = 2\nhidden_dim = 64", 4,
-                       "adamw", 0.001));
+                       "adamw", 0.001),
+      "text");
+  const fs::path run = s.value("run_dir", "");
   ASSERT_FALSE(run.empty());
-  const json s = read_json(run / "summary.json");
   EXPECT_EQ(s["status"], "completed");
-  expect_loss_falls(run);
+  expect_trained(s);
   EXPECT_GT(s["test"]["accuracy"].get<double>(), 0.75);
   EXPECT_EQ(read_file(run / "vocab.txt"), read_file(dir_ / "vocab.txt")) << "the WordPiece vocabulary is saved as read";
   EXPECT_TRUE(contains(read_file(run / "details.txt"), "trained from scratch"));
@@ -105,16 +82,16 @@ TEST_F(HostTest, ImdbWithDistilbertTrainsOnWordPieces) {
 
 TEST_F(HostTest, WikiText2WithGptSmallLowersPerplexity) {
   write_wikitext2_dataset(dir_ / "data", 60);
-  const fs::path run = run_one(dir_, experiment(dir_ / "out", "text_generation",
+  const json s = run_single(dir_, experiment(dir_ / "out", "text_generation",
                                                 "name = \"wikitext2\"\nroot = \"" + (dir_ / "data").string() +
                                                     "\"\nblock_size = 16",
-                                                "name = \"gpt_small\"\ndim = 32\nlayers = 1\nheads = 2", 4, "adam", 0.003));
+                                                "name = \"gpt_small\"\ndim = 32\nlayers = 1\nheads = 2", 4, "adam", 0.003), "text");
+  const fs::path run = s.value("run_dir", "");
   ASSERT_FALSE(run.empty());
-  const json s = read_json(run / "summary.json");
   EXPECT_EQ(s["status"], "completed");
   EXPECT_EQ(s["primary_metric"], "perplexity");
   EXPECT_EQ(s["higher_is_better"], false);
-  expect_loss_falls(run);
+  expect_trained(s);
   const auto vocab = lines_of(run / "vocab.txt");
   ASSERT_GT(vocab.size(), 3u);
   const double perplexity = s["test"]["perplexity"];
@@ -125,15 +102,15 @@ TEST_F(HostTest, WikiText2WithGptSmallLowersPerplexity) {
 
 TEST_F(HostTest, PtbWithGruLmLowersPerplexity) {
   write_ptb_dataset(dir_ / "data", 300);
-  const fs::path run = run_one(dir_, experiment(dir_ / "out", "text_generation",
+  const json s = run_single(dir_, experiment(dir_ / "out", "text_generation",
                                                 "name = \"ptb_text_only\"\nroot = \"" + (dir_ / "data").string() +
                                                     "\"\nblock_size = 12",
                                                 "name = \"gru_lm\"\nembedding_dim = 32\nhidden_size = 32\ntie_weights = true",
-                                                4, "adam", 0.01));
+                                                4, "adam", 0.01), "text");
+  const fs::path run = s.value("run_dir", "");
   ASSERT_FALSE(run.empty());
-  const json s = read_json(run / "summary.json");
   EXPECT_EQ(s["status"], "completed");
-  expect_loss_falls(run);
+  expect_trained(s);
   const auto vocab = lines_of(run / "vocab.txt");
   EXPECT_EQ(std::vector<std::string>(vocab.begin(), vocab.begin() + 3), (std::vector<std::string>{"<pad>", "<unk>", "<eos>"}));
   EXPECT_LT(s["test"]["perplexity"].get<double>(), 0.5 * static_cast<double>(vocab.size()));

@@ -9,6 +9,7 @@
 
 #include "qa_corpora.h"
 #include "ragged.h"
+#include "split_dataset.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
 
@@ -24,24 +25,18 @@ struct QaSplit {
   std::vector<std::int64_t> start, end;    // answer tokens in the context; -1 when not located
   std::vector<std::string> contexts, answers, ids;
   std::string origin;
+  std::int64_t size() const { return static_cast<std::int64_t>(ids.size()); }
 };
 
-class QaDataset final : public optbench::Dataset {
+class QaDataset final : public optbench::text::SplitDataset<QaSplit> {
  public:
   QaDataset(std::string description, optbench::DataSpec spec, std::map<std::string, QaSplit> splits)
-      : description_(std::move(description)), spec_(std::move(spec)), splits_(std::move(splits)) {}
-  optbench::DataSpec spec() const override { return spec_; }
-  std::vector<std::string> splits() const override {
-    std::vector<std::string> names;
-    for (const auto& [name, s] : splits_) names.push_back(name);
-    return names;
-  }
-  std::int64_t size(const std::string& split) const override { return static_cast<std::int64_t>(get(split).ids.size()); }
+      : SplitDataset(std::move(description), std::move(spec), std::move(splits), "questions") {}
   optbench::Batch batch(const std::string& split, const torch::Tensor& indices) const override {
     const QaSplit& s = get(split);
     optbench::Batch b;
-    b.tensors["question"] = s.question.gather(indices, spec_.pad_id);
-    b.tensors["context"] = s.context.gather(indices, spec_.pad_id);
+    b.tensors["question"] = s.question.gather(indices, data_spec().pad_id);
+    b.tensors["context"] = s.context.gather(indices, data_spec().pad_id);
     b.tensors["offsets"] = torch::stack({s.begins.gather(indices, -1), s.ends.gather(indices, -1)}, 2);
     const auto* idx = indices.data_ptr<std::int64_t>();
     auto start = torch::empty({indices.size(0)}, torch::kInt64), end = torch::empty({indices.size(0)}, torch::kInt64);
@@ -58,21 +53,6 @@ class QaDataset final : public optbench::Dataset {
     b.size = indices.size(0);
     return b;
   }
-  std::string description() const override {
-    std::string out = description_;
-    for (const auto& [name, s] : splits_) out += "\n  " + name + ": " + std::to_string(s.ids.size()) + " questions from " + s.origin;
-    return out;
-  }
-
- private:
-  const QaSplit& get(const std::string& split) const {
-    auto it = splits_.find(split);
-    if (it == splits_.end()) throw std::invalid_argument("no split '" + split + "'");
-    return it->second;
-  }
-  std::string description_;
-  optbench::DataSpec spec_;
-  std::map<std::string, QaSplit> splits_;
 };
 
 std::vector<std::string> words_of(const std::string& text) {

@@ -10,6 +10,7 @@
 #include "bleu.h"
 #include "ragged.h"
 #include "seq2seq_corpora.h"
+#include "split_dataset.h"
 #include "text_corpora.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
@@ -52,48 +53,25 @@ struct Seq2SeqSplit {
   Ragged source, target;
   std::vector<std::string> references;
   std::string origin;  // files, for the description
+  std::int64_t size() const { return static_cast<std::int64_t>(references.size()); }
 };
 
-class Seq2SeqDataset final : public optbench::Dataset {
+class Seq2SeqDataset final : public optbench::text::SplitDataset<Seq2SeqSplit> {
  public:
   Seq2SeqDataset(std::string description, optbench::DataSpec spec, std::map<std::string, Seq2SeqSplit> splits)
-      : description_(std::move(description)), spec_(std::move(spec)), splits_(std::move(splits)) {}
-  optbench::DataSpec spec() const override { return spec_; }
-  std::vector<std::string> splits() const override {
-    std::vector<std::string> names;
-    for (const auto& [name, s] : splits_) names.push_back(name);
-    return names;
-  }
-  std::int64_t size(const std::string& split) const override {
-    return static_cast<std::int64_t>(get(split).references.size());
-  }
+      : SplitDataset(std::move(description), std::move(spec), std::move(splits), "pairs") {}
   optbench::Batch batch(const std::string& split, const torch::Tensor& indices) const override {
     const Seq2SeqSplit& s = get(split);
+    const auto pad = data_spec().pad_id;
     optbench::Batch b;
-    b.tensors["source"] = s.source.gather(indices, spec_.pad_id);
-    b.tensors["target"] = s.target.gather(indices, spec_.pad_id);
+    b.tensors["source"] = s.source.gather(indices, pad);
+    b.tensors["target"] = s.target.gather(indices, pad);
     auto& refs = b.texts["reference"];
     const auto* idx = indices.data_ptr<std::int64_t>();
     for (std::int64_t i = 0; i < indices.size(0); ++i) refs.push_back(s.references[static_cast<std::size_t>(idx[i])]);
     b.size = indices.size(0);
     return b;
   }
-  std::string description() const override {
-    std::string out = description_;
-    for (const auto& [name, s] : splits_)
-      out += "\n  " + name + ": " + std::to_string(s.references.size()) + " pairs from " + s.origin;
-    return out;
-  }
-
- private:
-  const Seq2SeqSplit& get(const std::string& split) const {
-    auto it = splits_.find(split);
-    if (it == splits_.end()) throw std::invalid_argument("no split '" + split + "'");
-    return it->second;
-  }
-  std::string description_;
-  optbench::DataSpec spec_;
-  std::map<std::string, Seq2SeqSplit> splits_;
 };
 
 struct RawSplit {

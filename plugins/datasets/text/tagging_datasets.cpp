@@ -8,6 +8,7 @@
 #include <set>
 
 #include "seqeval.h"
+#include "split_dataset.h"
 #include "tagging_corpora.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
@@ -24,19 +25,13 @@ struct TaggingSplit {
   std::vector<std::vector<std::int64_t>> words, tags;
   std::vector<std::vector<std::vector<std::int64_t>>> chars;
   std::string origin;
+  std::int64_t size() const { return static_cast<std::int64_t>(words.size()); }
 };
 
-class TaggingDataset final : public optbench::Dataset {
+class TaggingDataset final : public optbench::text::SplitDataset<TaggingSplit> {
  public:
   TaggingDataset(std::string description, optbench::DataSpec spec, std::map<std::string, TaggingSplit> splits)
-      : description_(std::move(description)), spec_(std::move(spec)), splits_(std::move(splits)) {}
-  optbench::DataSpec spec() const override { return spec_; }
-  std::vector<std::string> splits() const override {
-    std::vector<std::string> names;
-    for (const auto& [name, s] : splits_) names.push_back(name);
-    return names;
-  }
-  std::int64_t size(const std::string& split) const override { return static_cast<std::int64_t>(get(split).words.size()); }
+      : SplitDataset(std::move(description), std::move(spec), std::move(splits), "sentences") {}
   optbench::Batch batch(const std::string& split, const torch::Tensor& indices) const override {
     const TaggingSplit& s = get(split);
     const auto* idx = indices.data_ptr<std::int64_t>();
@@ -47,7 +42,7 @@ class TaggingDataset final : public optbench::Dataset {
       longest = std::max<std::int64_t>(longest, static_cast<std::int64_t>(sentence.size()));
       for (const auto& word : sentence) widest = std::max<std::int64_t>(widest, static_cast<std::int64_t>(word.size()));
     }
-    auto words = torch::full({n, longest}, spec_.pad_id, torch::kInt64), tags = torch::full({n, longest}, -1, torch::kInt64);
+    auto words = torch::full({n, longest}, data_spec().pad_id, torch::kInt64), tags = torch::full({n, longest}, -1, torch::kInt64);
     auto chars = torch::zeros({n, longest, widest}, torch::kInt64), lengths = torch::zeros({n}, torch::kInt64);
     auto w = words.accessor<std::int64_t, 2>(), t = tags.accessor<std::int64_t, 2>();
     auto c = chars.accessor<std::int64_t, 3>();
@@ -67,22 +62,6 @@ class TaggingDataset final : public optbench::Dataset {
     b.size = n;
     return b;
   }
-  std::string description() const override {
-    std::string out = description_;
-    for (const auto& [name, s] : splits_)
-      out += "\n  " + name + ": " + std::to_string(s.words.size()) + " sentences from " + s.origin;
-    return out;
-  }
-
- private:
-  const TaggingSplit& get(const std::string& split) const {
-    auto it = splits_.find(split);
-    if (it == splits_.end()) throw std::invalid_argument("no split '" + split + "'");
-    return it->second;
-  }
-  std::string description_;
-  optbench::DataSpec spec_;
-  std::map<std::string, TaggingSplit> splits_;
 };
 
 std::shared_ptr<optbench::Dataset> make_tagging(const std::string& title, std::map<std::string, std::vector<TaggedSentence>> raw,

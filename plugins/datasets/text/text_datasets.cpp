@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "split_dataset.h"
 #include "text_corpora.h"
 #include "unicode_text.h"
 #include "vocabulary.h"
@@ -20,22 +21,15 @@ namespace {
 // Rows of named tensors; with `trim`, a batch's "tokens" are cut to its longest "length".
 struct TextSplit {
   std::map<std::string, torch::Tensor> rows;
-  std::vector<std::string> files;
+  std::string origin;
   std::int64_t size() const { return rows.begin()->second.size(0); }
 };
 
-class TextDataset final : public optbench::Dataset {
+class TextDataset final : public optbench::text::SplitDataset<TextSplit> {
  public:
   TextDataset(std::string description, optbench::DataSpec spec, std::map<std::string, TextSplit> splits, bool trim)
-      : description_(std::move(description)), spec_(std::move(spec)), splits_(std::move(splits)), trim_(trim) {}
+      : SplitDataset(std::move(description), std::move(spec), std::move(splits), "sequences"), trim_(trim) {}
 
-  optbench::DataSpec spec() const override { return spec_; }
-  std::vector<std::string> splits() const override {
-    std::vector<std::string> names;
-    for (const auto& [name, split] : splits_) names.push_back(name);
-    return names;
-  }
-  std::int64_t size(const std::string& split) const override { return get(split).size(); }
   optbench::Batch batch(const std::string& split, const torch::Tensor& indices) const override {
     optbench::Batch b;
     for (const auto& [name, rows] : get(split).rows) b.tensors[name] = rows.index_select(0, indices);
@@ -46,24 +40,8 @@ class TextDataset final : public optbench::Dataset {
     }
     return b;
   }
-  std::string description() const override {
-    std::string out = description_;
-    for (const auto& [name, s] : splits_) {
-      out += "\n  " + name + ": " + std::to_string(s.size()) + " sequences from ";
-      for (size_t i = 0; i < s.files.size(); ++i) out += (i ? ", " : "") + s.files[i];
-    }
-    return out;
-  }
 
  private:
-  const TextSplit& get(const std::string& split) const {
-    auto it = splits_.find(split);
-    if (it == splits_.end()) throw std::invalid_argument("no split '" + split + "'");
-    return it->second;
-  }
-  std::string description_;
-  optbench::DataSpec spec_;
-  std::map<std::string, TextSplit> splits_;
   bool trim_;
 };
 
@@ -143,7 +121,7 @@ Tokeniser make_tokeniser(const optbench::Params& p, const std::vector<LabelledTe
   return t;
 }
 
-TextSplit encode_labelled(const std::vector<LabelledText>& examples, const Tokeniser& t, std::vector<std::string> files,
+TextSplit encode_labelled(const std::vector<LabelledText>& examples, const Tokeniser& t, std::string origin,
                           std::int64_t& truncated) {
   const auto n = static_cast<std::int64_t>(examples.size());
   TextSplit s;
@@ -160,18 +138,18 @@ TextSplit encode_labelled(const std::vector<LabelledText>& examples, const Token
     label[i] = examples[i].label;
   }
   s.rows = {{"tokens", tokens}, {"length", lengths}, {"label", labels}};
-  s.files = std::move(files);
+  s.origin = std::move(origin);
   return s;
 }
 
 std::shared_ptr<optbench::Dataset> make_sentiment(const std::string& title,
                                                   std::map<std::string, std::vector<LabelledText>> raw,
-                                                  std::map<std::string, std::vector<std::string>> files,
+                                                  std::map<std::string, std::string> origins,
                                                   const optbench::Params& p) {
   const Tokeniser t = make_tokeniser(p, raw.at("train"));
   std::map<std::string, TextSplit> splits;
   std::int64_t truncated = 0;
-  for (auto& [name, examples] : raw) splits[name] = encode_labelled(examples, t, files[name], truncated);
+  for (auto& [name, examples] : raw) splits[name] = encode_labelled(examples, t, origins[name], truncated);
   optbench::DataSpec spec;
   spec.modality = "text";
   spec.num_classes = 2;
@@ -200,26 +178,26 @@ std::shared_ptr<optbench::Dataset> make_sentiment(const std::string& title,
 std::shared_ptr<optbench::Dataset> make_sst2(const optbench::Params& p) {
   const fs::path dir = find_root(p.get<std::string>("root"), {"", "SST-2"}, "train.tsv", "SST-2");
   std::map<std::string, std::vector<LabelledText>> raw;
-  std::map<std::string, std::vector<std::string>> files;
+  std::map<std::string, std::string> origins;
   // GLUE's test.tsv has no labels: dev.tsv is the split results are reported on.
   for (const auto& [split, file] : {std::pair<const char*, const char*>{"train", "train.tsv"}, {"test", "dev.tsv"}}) {
     const fs::path path = dir / file;
     if (!fs::exists(path)) throw std::runtime_error("SST-2: " + path.string() + " does not exist");
     raw[split] = optbench::text::read_sst2_tsv(path.string());
-    files[split] = {path.string()};
+    origins[split] = path.string();
   }
-  return make_sentiment("SST-2 (GLUE; dev.tsv serves as the test split)", std::move(raw), std::move(files), p);
+  return make_sentiment("SST-2 (GLUE; dev.tsv serves as the test split)", std::move(raw), std::move(origins), p);
 }
 
 std::shared_ptr<optbench::Dataset> make_imdb(const optbench::Params& p) {
   const fs::path dir = find_root(p.get<std::string>("root"), {"", "aclImdb"}, "train", "IMDB");
   std::map<std::string, std::vector<LabelledText>> raw;
-  std::map<std::string, std::vector<std::string>> files;
+  std::map<std::string, std::string> origins;
   for (const char* split : {"train", "test"}) {
     raw[split] = optbench::text::read_imdb_split((dir / split).string());
-    files[split] = {(dir / split / "{neg,pos}" / "*.txt").string()};
+    origins[split] = (dir / split / "{neg,pos}" / "*.txt").string();
   }
-  return make_sentiment("IMDB movie reviews (<br /> tags replaced by spaces)", std::move(raw), std::move(files), p);
+  return make_sentiment("IMDB movie reviews (<br /> tags replaced by spaces)", std::move(raw), std::move(origins), p);
 }
 
 // ---- Language modelling: one token stream per split, cut into blocks ----
@@ -273,7 +251,7 @@ std::shared_ptr<optbench::Dataset> make_language_corpus(const std::string& title
         unknown += stream.back() == unk;
       }
     splits[split].rows = {{"tokens", make_blocks(stream, block_size, pad)}};
-    splits[split].files = {(dir / split_files.at(split)).string()};
+    splits[split].origin = (dir / split_files.at(split)).string();
     counts_text += "; " + split + " " + std::to_string(stream.size()) + " tokens (" + std::to_string(unknown) + " <unk>)";
   }
   optbench::DataSpec spec;

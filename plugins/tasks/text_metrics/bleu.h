@@ -1,6 +1,6 @@
 // Corpus and sentence BLEU (Papineni et al., 2002) computed exactly as sacreBLEU 2.x
 // (Post, 2018; github.com/mjpost/sacrebleu, sacrebleu/metrics/bleu.py) computes it,
-// with its default mteval-v13a tokenizer ("13a") or none. Torch-free, standard library only.
+// with its default mteval-v13a tokenizer ("13a") or none. Torch-free.
 //
 // Text is UTF-8. What sacreBLEU does with Python strings is reproduced on code points:
 // whitespace is Python's str.split()/rstrip() whitespace (NBSP, U+3000, ... included) and

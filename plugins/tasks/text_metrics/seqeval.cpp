@@ -1,12 +1,14 @@
 // seqeval 1.2.x default mode (github.com/chakki-works/seqeval, seqeval/metrics/
 // sequence_labeling.py): get_entities, end_of_chunk, start_of_chunk, and the counting of
 // precision_recall_fscore_support / _precision_recall_fscore_support (seqeval/metrics/v1.py)
-// with average=None and 'micro'. Written anew in C++, standard library only.
+// with average=None and 'micro'. Written anew in C++.
 #include "seqeval.h"
 
 #include <fstream>
 #include <stdexcept>
 #include <string_view>
+
+#include "python_text.h"
 
 namespace optbench::text_metrics {
 
@@ -27,12 +29,8 @@ namespace {
 // Bytes in the UTF-8 character a tag starts with. seqeval takes chunk[0] of a Python str,
 // i.e. the first code point, so a multi-byte first character is one prefix, not one byte.
 std::size_t first_char_length(const std::string& tag) {
-  const auto lead = static_cast<unsigned char>(tag[0]);
-  std::size_t length = 1;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF) length = 3;
-  else if (lead >= 0xF0 && lead <= 0xF4) length = 4;
-  return length <= tag.size() ? length : 1;
+  const std::size_t length = python::utf8_sequence_length(static_cast<unsigned char>(tag[0]));
+  return length != 0 && length <= tag.size() ? length : 1;
 }
 
 struct TagParts {

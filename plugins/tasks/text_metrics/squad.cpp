@@ -3,8 +3,9 @@
 // Hugging Face evaluate's metrics/squad/compute_score.py). The script
 // normalises Python str values, i.e. code points, so the text is decoded
 // from UTF-8 and every step below reproduces the Python built-in it stands
-// for; the Unicode properties come from utf8proc and were checked against
-// CPython 3.12 (same Unicode 15.0) for every code point.
+// for (str.lower() and str.split() are python_text.h's); the Unicode
+// properties come from utf8proc and were checked against CPython 3.12 (same
+// Unicode 15.0) for every code point.
 #include "squad.h"
 
 #include <utf8proc.h>
@@ -22,113 +23,23 @@
 #include <utility>
 #include <vector>
 
+#include "python_text.h"
+
 namespace optbench::text_metrics {
 namespace {
 
 using CodePoints = std::u32string;
 using Tokens = std::vector<std::string>;
 
-// ------------------------------------------------------------------ UTF-8
-
-// A byte that is not part of valid UTF-8 becomes kRawByte + byte: above every
-// code point, so it has no Unicode properties, and encoded back unchanged.
-constexpr char32_t kRawByte = 0x110000;
-
-// Length of the valid UTF-8 sequence at text[i], or 0 (strict: no overlong
-// forms, no surrogates, nothing above U+10FFFF).
-std::size_t utf8_sequence(const std::string& text, std::size_t i, char32_t& code_point) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  char32_t min = 0;
-  if (lead < 0x80) {
-    code_point = lead;
-    return 1;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, min = 0x80, code_point = lead & 0x1F;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, min = 0x800, code_point = lead & 0x0F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, min = 0x10000, code_point = lead & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + length > text.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (byte(i + k) & 0x3F);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < min || code_point > 0x10FFFF || surrogate) return 0;
-  return length;
-}
-
-CodePoints decode_utf8(const std::string& text) {
-  CodePoints out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    char32_t code_point = 0;
-    const std::size_t length = utf8_sequence(text, i, code_point);
-    if (length == 0) {
-      out += kRawByte + static_cast<unsigned char>(text[i]);
-      i += 1;
-    } else {
-      out += code_point;
-      i += length;
-    }
-  }
-  return out;
-}
-
-void append_utf8(std::string& out, char32_t c) {
-  if (c >= kRawByte) {
-    out += static_cast<char>(c - kRawByte);
-  } else if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xC0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xE0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (c & 0x3F));
-  }
-}
-
-// ------------------------------------------------- Unicode, as CPython has it
-
-bool is_code_point(char32_t c) { return c < kRawByte; }
-
-utf8proc_category_t category(char32_t c) {
-  return utf8proc_category(static_cast<utf8proc_int32_t>(c));
-}
-
-// Python's str.isspace(), the separators of str.split() (bidi class WS, B or
-// S, or category Zs). Note U+001C..U+001F count and U+200B does not.
-bool is_python_space(char32_t c) {
-  switch (c) {
-    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D:
-    case 0x1C: case 0x1D: case 0x1E: case 0x1F: case 0x20:
-    case 0x85: case 0xA0: case 0x1680:
-    case 0x2028: case 0x2029: case 0x202F: case 0x205F: case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
-}
+// --------------------------------------------------------- normalize_answer
 
 // \w of a Python 3 str pattern (sre's SRE_UNI_IS_WORD): str.isalnum() or
 // '_'. isalnum is letters (L*) plus numerics (Nd, Nl, No); no numeric code
 // point lies outside those categories. Combining marks are not word chars.
 bool is_regex_word(char32_t c) {
   if (c == '_') return true;
-  if (!is_code_point(c)) return false;
-  switch (category(c)) {
+  if (python::is_raw_byte(c)) return false;
+  switch (utf8proc_category(static_cast<utf8proc_int32_t>(c))) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO:
     case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
@@ -136,87 +47,6 @@ bool is_regex_word(char32_t c) {
     default:
       return false;
   }
-}
-
-// Unicode's Case_Ignorable: categories Mn, Me, Cf, Lm, Sk plus Word_Break
-// MidLetter, MidNumLet and Single_Quote (listed). Only Final_Sigma uses it.
-bool is_case_ignorable(char32_t c) {
-  switch (c) {
-    case 0x0027: case 0x002E: case 0x003A: case 0x00B7: case 0x0387: case 0x055F:
-    case 0x05F4: case 0x2018: case 0x2019: case 0x2024: case 0x2027: case 0xFE13:
-    case 0xFE52: case 0xFE55: case 0xFF07: case 0xFF0E: case 0xFF1A:
-      return true;
-    default:
-      break;
-  }
-  if (!is_code_point(c)) return false;
-  switch (category(c)) {
-    case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_SK:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Unicode's Cased (Lowercase, Uppercase or Lt). utf8proc has no such flag:
-// Lu/Ll/Lt and anything with a case mapping (e.g. Roman numerals, circled
-// letters) covers it except Other_Lowercase/Other_Uppercase code points
-// without a mapping, listed here (the Lm ones among those are also
-// case-ignorable, which is checked first, so they need no entry).
-bool is_cased(char32_t c) {
-  if (!is_code_point(c)) return false;
-  if (c == 0xAA || c == 0xBA) return true;  // ª º
-  if ((c >= 0x1F130 && c <= 0x1F149) || (c >= 0x1F150 && c <= 0x1F169) ||
-      (c >= 0x1F170 && c <= 0x1F189)) {
-    return true;  // squared, negative circled and negative squared A-Z
-  }
-  switch (category(c)) {
-    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-      return true;
-    default:
-      break;
-  }
-  const auto cp = static_cast<utf8proc_int32_t>(c);
-  return utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp;
-}
-
-// --------------------------------------------------------- normalize_answer
-
-// CPython's handle_capital_sigma: U+03A3 lower-cases to final sigma U+03C2
-// when a cased letter precedes it and none follows it, skipping
-// case-ignorable code points both ways (Unicode's Final_Sigma context),
-// looking at the original text.
-char32_t lower_capital_sigma(const CodePoints& text, std::size_t i) {
-  std::size_t before = i;
-  while (before > 0 && is_case_ignorable(text[before - 1])) --before;
-  if (before == 0 || !is_cased(text[before - 1])) return 0x3C3;
-  std::size_t after = i + 1;
-  while (after < text.size() && is_case_ignorable(text[after])) ++after;
-  const bool final_sigma = after == text.size() || !is_cased(text[after]);
-  return final_sigma ? 0x3C2 : 0x3C3;
-}
-
-// lower(): Python's str.lower(), the full lower-case mapping. Besides
-// Final_Sigma, the only mapping longer than one code point is U+0130
-// (I with dot above) -> "i" + U+0307 COMBINING DOT ABOVE.
-CodePoints python_lower(const CodePoints& text) {
-  CodePoints out;
-  out.reserve(text.size() + 1);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char32_t c = text[i];
-    if (c == 0x3A3) {
-      out += lower_capital_sigma(text, i);
-    } else if (c == 0x130) {
-      out += U'i';
-      out += char32_t{0x307};
-    } else if (is_code_point(c)) {
-      out += static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // remove_punc(): drops the characters of Python's string.punctuation, which
@@ -256,39 +86,11 @@ CodePoints remove_articles(const CodePoints& text) {
   return out;
 }
 
-// text.split() with no argument: runs of Python whitespace separate tokens,
-// leading/trailing whitespace gives no empty token.
-Tokens python_split(const CodePoints& text) {
-  Tokens tokens;
-  std::string current;
-  bool in_token = false;
-  for (char32_t c : text) {
-    if (is_python_space(c)) {
-      if (in_token) tokens.push_back(std::move(current));
-      current.clear();
-      in_token = false;
-    } else {
-      append_utf8(current, c);
-      in_token = true;
-    }
-  }
-  if (in_token) tokens.push_back(std::move(current));
-  return tokens;
-}
-
 // normalize_answer(s).split(): white_space_fix joins these tokens with ' ',
 // and splitting that again gives the same tokens back.
 Tokens normalized_tokens(const std::string& text) {
-  return python_split(remove_articles(remove_punc(python_lower(decode_utf8(text)))));
-}
-
-std::string join(const Tokens& tokens) {
-  std::string out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (i > 0) out += ' ';
-    out += tokens[i];
-  }
-  return out;
+  const CodePoints lowered = python::lower(python::decode_utf8(text), python::CaseData::kUtf8proc);
+  return python::split(remove_articles(remove_punc(lowered)));
 }
 
 // ------------------------------------------------------------------ metrics
@@ -449,7 +251,9 @@ std::unordered_map<std::string, std::string> read_predictions(const json& predic
 
 // ------------------------------------------------------------------ public
 
-std::string squad_normalize(const std::string& text) { return join(normalized_tokens(text)); }
+std::string squad_normalize(const std::string& text) {
+  return python::join_with_spaces(normalized_tokens(text));
+}
 
 double squad_exact_match(const std::string& prediction, const std::string& ground_truth) {
   return exact_match_of_tokens(normalized_tokens(prediction), normalized_tokens(ground_truth));
