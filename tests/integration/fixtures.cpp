@@ -76,6 +76,19 @@ nlohmann::json run_single(const fs::path& dir, const std::string& toml, const st
   return s;
 }
 
+CommandResult validate_shipped_experiment(const fs::path& dir, const std::string& name) {
+  std::istringstream in(read_file(fs::path(OPTBENCH_SOURCE_DIR) / "experiments" / (name + ".toml")));
+  std::string toml;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("pretrained = ", 0) == 0) continue;
+    for (auto at = line.find("\"data/"); at != std::string::npos; at = line.find("\"data/", at + 1))
+      line.replace(at, 6, "\"" + dir.string() + "/");
+    toml += line + "\n";
+  }
+  write_file(dir / "exp.toml", toml);
+  return run_host("validate '" + (dir / "exp.toml").string() + "'");
+}
+
 void expect_trained(const nlohmann::json& s) {
   ASSERT_TRUE(s.contains("status")) << s.dump(2);
   EXPECT_EQ(s["status"], "completed");

@@ -34,6 +34,9 @@ std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experim
 // its one run, plus "run_dir", "epoch_losses" (train loss per epoch) and "details"
 // (details.txt); an empty object when the experiment has not exactly one run directory.
 nlohmann::json run_single(const std::filesystem::path& dir, const std::string& toml, const std::string& experiment);
+// Runs `validate` on experiments/NAME.toml with every "data/..." path moved under `dir` (where the
+// test wrote fixture corpora) and without `pretrained` checkpoints, which fixtures do not include.
+CommandResult validate_shipped_experiment(const std::filesystem::path& dir, const std::string& name);
 // The run completed and its train loss fell by at least 10% from the first epoch to the last.
 void expect_trained(const nlohmann::json& summary);
 

@@ -102,12 +102,7 @@ TEST_F(HostTest, ShippedQaNerExperimentsValidateOnFixtureData) {
   for (const char* name : {"squad_transformer_qa", "squad_bilstm_attention_qa", "tweet_qa_transformer_qa",
                            "tweet_qa_bilstm_attention_qa", "conll2003_lstm_crf_ner", "conll2003_lstm_crf_charcnn_ner",
                            "wikiann_lstm_crf_ner", "wikiann_lstm_crf_charcnn_ner"}) {
-    std::string toml = read_file(fs::path(OPTBENCH_SOURCE_DIR) / "experiments" / (std::string(name) + ".toml"));
-    ASSERT_FALSE(toml.empty()) << name;
-    const std::string from = "root = \"data/";
-    toml.replace(toml.find(from), from.size(), "root = \"" + dir_.string() + "/");
-    write_file(dir_ / "exp.toml", toml);
-    const auto r = run_host("validate '" + (dir_ / "exp.toml").string() + "'");
+    const auto r = validate_shipped_experiment(dir_, name);
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.output;
   }
 }

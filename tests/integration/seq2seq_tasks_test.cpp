@@ -127,12 +127,7 @@ TEST_F(HostTest, ShippedSeq2SeqExperimentsValidateOnFixtureData) {
   for (const char* name : {"iwslt14_transformer_seq2seq", "iwslt14_lstm_seq2seq", "europarl_transformer_seq2seq",
                            "europarl_lstm_seq2seq", "cnn_dailymail_bart_small", "cnn_dailymail_tiny_transformer_seq2seq",
                            "aeslc_bart_small", "aeslc_tiny_transformer_seq2seq"}) {
-    std::string toml = read_file(fs::path(OPTBENCH_SOURCE_DIR) / "experiments" / (std::string(name) + ".toml"));
-    ASSERT_FALSE(toml.empty()) << name;
-    const std::string from = "root = \"data/";
-    toml.replace(toml.find(from), from.size(), "root = \"" + dir_.string() + "/");
-    write_file(dir_ / "exp.toml", toml);
-    const auto r = run_host("validate '" + (dir_ / "exp.toml").string() + "'");
+    const auto r = validate_shipped_experiment(dir_, name);
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.output;
   }
 }

@@ -163,23 +163,12 @@ TEST_F(HostTest, ShippedTextExperimentsValidateOnFixtureData) {
   write_imdb_dataset(dir_ / "imdb", 10, 5);
   write_wikitext2_dataset(dir_ / "wikitext2", 10);
   write_ptb_dataset(dir_ / "ptb", 40);
-  write_bert_vocab(dir_ / "vocab.txt");
+  write_bert_vocab(dir_ / "distilbert-base-uncased" / "vocab.txt");
   for (const char* name : {"sst2_lstm_sentiment", "sst2_distilbert_sentiment", "imdb_lstm_sentiment",
                            "imdb_distilbert_sentiment", "wikitext2_gpt_small", "wikitext2_gru_lm", "ptb_gpt_small",
                            "ptb_gru_lm"}) {
-    std::string toml = read_file(fs::path(OPTBENCH_SOURCE_DIR) / "experiments" / (std::string(name) + ".toml"));
-    ASSERT_FALSE(toml.empty()) << name;
-    std::string rewritten;
-    std::istringstream in(toml);
-    for (std::string line; std::getline(in, line);) {
-      if (line.rfind("root = \"data/", 0) == 0) line = "root = \"" + (dir_ / line.substr(13, line.size() - 14)).string() + "\"";
-      if (line.rfind("vocab_file = ", 0) == 0) line = "vocab_file = \"" + (dir_ / "vocab.txt").string() + "\"";
-      if (line.rfind("pretrained = ", 0) == 0) continue;  // a full-size checkpoint is not part of the fixtures
-      rewritten += line + "\n";
-    }
-    write_file(dir_ / "exp.toml", rewritten);
-    const auto r = run_host("validate '" + (dir_ / "exp.toml").string() + "'");
-    EXPECT_EQ(r.exit_code, 0) << name << "\n" << rewritten << r.output;
+    const auto r = validate_shipped_experiment(dir_, name);
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.output;
   }
 }
 

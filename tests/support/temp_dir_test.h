@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <string>
 
@@ -22,6 +23,13 @@ class TempDirTest : public ::testing::Test {
   }
   void TearDown() override {
     if (!HasFailure()) std::filesystem::remove_all(dir_);
+  }
+  // Writes `content` byte for byte to dir_/name (creating subdirectories); returns the path.
+  std::string write(const std::string& name, const std::string& content) const {
+    const auto path = dir_ / name;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
   }
   std::filesystem::path dir_;
 };

@@ -27,16 +27,7 @@ using Ranges = std::vector<std::pair<std::size_t, std::size_t>>;
 
 namespace {
 
-class TempDir : public optbench::testing::TempDirTest {
- protected:
-  // Writes `content` byte for byte to dir_/name (creating subdirectories) and returns the path.
-  std::string write(const std::string& name, const std::string& content) {
-    const fs::path path = dir_ / name;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
-};
+using TempDir = optbench::testing::TempDirTest;
 
 // The same text with Windows line endings.
 std::string crlf(const std::string& text) {

@@ -25,16 +25,7 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 namespace {
 
-class TempDir : public optbench::testing::TempDirTest {
- protected:
-  // Writes `content` byte for byte to dir_/name (creating subdirectories) and returns the path.
-  std::string write(const std::string& name, const std::string& content) {
-    const fs::path path = dir_ / name;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
-};
+using TempDir = optbench::testing::TempDirTest;
 
 // TextPairs as (source, target) pairs, so whole results compare with one EXPECT_EQ.
 Pairs as_pairs(const std::vector<TextPair>& text_pairs) {

@@ -26,16 +26,7 @@ using Ids = std::vector<std::int64_t>;
 
 namespace {
 
-class TempDir : public optbench::testing::TempDirTest {
- protected:
-  // Writes `content` byte for byte to dir_/name (creating subdirectories) and returns the path.
-  std::string write(const std::string& name, const std::string& content) {
-    const fs::path path = dir_ / name;
-    fs::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
-};
+using TempDir = optbench::testing::TempDirTest;
 
 // The vocabulary of bert/tokenization_test.py, plus the [PAD] our WordPiece requires.
 // A token's id is its 0-based line number.
