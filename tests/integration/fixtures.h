@@ -30,8 +30,8 @@ std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
 // The run directories of an experiment's results, sorted.
 std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experiment_dir);
 
-// Writes `toml` to dir/exp.toml, runs it (expecting success) and returns the summary.json of
-// its one run, plus "run_dir", "epoch_losses" (train loss per epoch) and "details"
+// Writes `toml` (whose output_dir must be dir/out) to dir/exp.toml, runs it (expecting success)
+// and returns the summary.json of its one run, plus "run_dir", "epoch_losses" (train loss per epoch) and "details"
 // (details.txt); an empty object when the experiment has not exactly one run directory.
 nlohmann::json run_single(const std::filesystem::path& dir, const std::string& toml, const std::string& experiment);
 // Runs `validate` on experiments/NAME.toml with every "data/..." path moved under `dir` (where the

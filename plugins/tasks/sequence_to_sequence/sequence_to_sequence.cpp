@@ -118,7 +118,12 @@ class SequenceToSequence : public optbench::Task {
     generation_.beam_size = p.get<std::int64_t>("beam_size");
     generation_.length_penalty = p.get<double>("length_penalty");
     generation_.max_length = p.get<std::int64_t>("max_length");
-    if (generation_.max_length == 0) generation_.max_length = std::stoll(spec.attributes.at("max_target_length")) + 1;
+    if (generation_.max_length == 0) {
+      auto longest = spec.attributes.find("max_target_length");
+      if (longest == spec.attributes.end())
+        throw std::invalid_argument(name_ + ": the dataset gives no max_target_length; set the task's max_length");
+      generation_.max_length = std::stoll(longest->second) + 1;
+    }
     generation_.bos = id_of(spec, "<bos>", name_);
     generation_.eos = id_of(spec, "<eos>", name_);
     generation_.pad = spec.pad_id;
