@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "data_paths.h"
 #include "qa_corpora.h"
 #include "ragged.h"
 #include "split_dataset.h"
@@ -134,19 +135,13 @@ std::shared_ptr<optbench::Dataset> make_qa(const std::string& title, std::map<st
   return std::make_shared<QaDataset>(d, spec, std::move(splits));
 }
 
-fs::path data_file(const fs::path& root, const std::string& name, const std::string& title) {
-  if (!fs::is_directory(root)) throw std::runtime_error(title + ": root directory " + root.string() + " does not exist");
-  if (!fs::exists(root / name)) throw std::runtime_error(title + ": " + (root / name).string() + " does not exist");
-  return root / name;
-}
-
 std::shared_ptr<optbench::Dataset> make_squad(const optbench::Params& p) {
   const fs::path root = p.get<std::string>("root");
   std::map<std::string, std::vector<QaExample>> raw;
   std::map<std::string, std::string> origins;
   // The official test set is hidden: dev-v1.1.json is the split results are reported on.
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train-v1.1.json"}, {"test", "dev-v1.1.json"}}) {
-    const auto file = data_file(root, name, "SQuAD v1.1");
+    const auto file = optbench::text::find_data_file(root, {name}, "SQuAD v1.1");
     raw[split] = optbench::text::read_squad(file.string());
     origins[split] = file.string();
   }
@@ -159,7 +154,7 @@ std::shared_ptr<optbench::Dataset> make_tweetqa(const optbench::Params& p) {
   std::map<std::string, std::vector<QaExample>> raw;
   std::map<std::string, std::string> origins;
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train.json"}, {"test", "dev.json"}}) {
-    const auto file = data_file(root, name, "TweetQA");
+    const auto file = optbench::text::find_data_file(root, {name}, "TweetQA");
     raw[split] = optbench::text::read_tweetqa(file.string());
     origins[split] = file.string();
   }

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "bleu.h"
+#include "data_paths.h"
 #include "ragged.h"
 #include "seq2seq_corpora.h"
 #include "split_dataset.h"
@@ -84,7 +85,7 @@ std::shared_ptr<optbench::Dataset> make_seq2seq(const std::string& title, std::m
   const auto& train = raw.at("train").pairs;
   if (train.empty()) throw std::runtime_error(title + ": the training split is empty");
   const auto samples = p.get<std::int64_t>("vocab_samples");
-  const std::size_t stride = samples > 0 ? std::max<std::size_t>(1, (train.size() + samples - 1) / samples) : 1;
+  const std::size_t stride = optbench::text::subset_stride(train.size(), samples);
   Vocabulary::Counts counts;
   for (std::size_t i = 0; i < train.size(); i += stride)
     for (const auto* side : {&train[i].source, &train[i].target})
@@ -131,19 +132,6 @@ std::shared_ptr<optbench::Dataset> make_seq2seq(const std::string& title, std::m
   return std::make_shared<Seq2SeqDataset>(d, spec, std::move(splits));
 }
 
-fs::path existing_dir(const fs::path& root, const std::vector<std::string>& candidates, const std::string& marker,
-                      const std::string& title) {
-  if (!fs::is_directory(root)) throw std::runtime_error(title + ": root directory " + root.string() + " does not exist");
-  for (const auto& sub : candidates)
-    if (fs::exists((sub.empty() ? root : root / sub) / marker)) return sub.empty() ? root : root / sub;
-  throw std::runtime_error(title + ": " + marker + " not found under " + root.string() + " (looked in " +
-                           [&] {
-                             std::string s;
-                             for (const auto& sub : candidates) s += (s.empty() ? "" : ", ") + (sub.empty() ? "." : sub);
-                             return s;
-                           }() + ")");
-}
-
 std::pair<std::string, std::string> languages(const optbench::Params& p) {
   const std::string d = p.get<std::string>("direction");
   return {d.substr(0, 2), d.substr(3, 2)};
@@ -152,7 +140,7 @@ std::pair<std::string, std::string> languages(const optbench::Params& p) {
 // fairseq's prepare-iwslt14.sh: clean-corpus-n keeps pairs of 1 to 175 tokens with a length
 // ratio of at most 1.5; every 23rd kept pair is validation; the test set is five TED dev/test sets.
 std::shared_ptr<optbench::Dataset> make_iwslt14(const optbench::Params& p) {
-  const fs::path dir = existing_dir(p.get<std::string>("root"), {"", "de-en", "iwslt14/de-en"}, "train.tags.de-en.de",
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "de-en", "iwslt14/de-en"}, "train.tags.de-en.de",
                                     "IWSLT'14");
   const auto [src, tgt] = languages(p);
   const Tokeniser tokenise(p);
@@ -182,7 +170,7 @@ std::shared_ptr<optbench::Dataset> make_iwslt14(const optbench::Params& p) {
 // Europarl ships one aligned corpus: the last test_size pairs are the test split, the
 // validation_size before them validation.
 std::shared_ptr<optbench::Dataset> make_europarl(const optbench::Params& p) {
-  const fs::path dir = existing_dir(p.get<std::string>("root"), {"", "de-en"}, "europarl-v7.de-en.de", "Europarl");
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "de-en"}, "europarl-v7.de-en.de", "Europarl");
   const auto [src, tgt] = languages(p);
   const Tokeniser tokenise(p);
   const std::string sf = (dir / ("europarl-v7.de-en." + src)).string(), tf = (dir / ("europarl-v7.de-en." + tgt)).string();
@@ -204,7 +192,7 @@ std::shared_ptr<optbench::Dataset> make_europarl(const optbench::Params& p) {
 
 std::shared_ptr<optbench::Dataset> make_cnn_dailymail(const optbench::Params& p) {
   const fs::path root = p.get<std::string>("root");
-  const fs::path lists = existing_dir(root, {"url_lists", ""}, "all_train.txt", "CNN/DailyMail");
+  const fs::path lists = optbench::text::find_data_dir(root, {"url_lists", ""}, "all_train.txt", "CNN/DailyMail");
   std::vector<fs::path> story_dirs;
   for (const auto& source : p.get<std::vector<std::string>>("sources")) {
     if (source != "cnn" && source != "dailymail")
@@ -240,7 +228,7 @@ std::shared_ptr<optbench::Dataset> make_cnn_dailymail(const optbench::Params& p)
 }
 
 std::shared_ptr<optbench::Dataset> make_aeslc(const optbench::Params& p) {
-  const fs::path dir = existing_dir(p.get<std::string>("root"), {"", "enron_subject_line", "AESLC-master/enron_subject_line"},
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "enron_subject_line", "AESLC-master/enron_subject_line"},
                                     "train", "AESLC");
   const Tokeniser tokenise(p);
   std::map<std::string, RawSplit> raw;

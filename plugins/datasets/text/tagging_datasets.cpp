@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "data_paths.h"
 #include "seqeval.h"
 #include "split_dataset.h"
 #include "tagging_corpora.h"
@@ -132,22 +133,13 @@ std::shared_ptr<optbench::Dataset> make_tagging(const std::string& title, std::m
   return std::make_shared<TaggingDataset>(d, spec, std::move(splits));
 }
 
-fs::path first_existing(const fs::path& dir, const std::vector<std::string>& names, const std::string& title) {
-  for (const auto& n : names)
-    if (fs::exists(dir / n)) return dir / n;
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : " or ") + n;
-  throw std::runtime_error(title + ": neither " + list + " exists in " + dir.string());
-}
-
 std::shared_ptr<optbench::Dataset> make_conll2003(const optbench::Params& p) {
   const fs::path root = p.get<std::string>("root");
-  if (!fs::is_directory(root)) throw std::runtime_error("CoNLL-2003: root directory " + root.string() + " does not exist");
   std::map<std::string, std::vector<TaggedSentence>> raw;
   std::map<std::string, std::string> origins;
   for (const auto& [split, names] : {std::pair<const char*, std::vector<std::string>>{"train", {"train.txt", "eng.train"}},
                                      {"validation", {"valid.txt", "eng.testa"}}, {"test", {"test.txt", "eng.testb"}}}) {
-    const fs::path file = first_existing(root, names, "CoNLL-2003");
+    const fs::path file = optbench::text::find_data_file(root, names, "CoNLL-2003");
     raw[split] = optbench::text::read_conll2003(file.string());
     origins[split] = file.string();
   }
@@ -157,11 +149,10 @@ std::shared_ptr<optbench::Dataset> make_conll2003(const optbench::Params& p) {
 std::shared_ptr<optbench::Dataset> make_wikiann(const optbench::Params& p) {
   fs::path root = p.get<std::string>("root");
   if (fs::is_directory(root / "en")) root /= "en";
-  if (!fs::is_directory(root)) throw std::runtime_error("WikiANN: root directory " + root.string() + " does not exist");
   std::map<std::string, std::vector<TaggedSentence>> raw;
   std::map<std::string, std::string> origins;
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train"}, {"validation", "dev"}, {"test", "test"}}) {
-    const fs::path file = first_existing(root, {name, std::string(name) + ".txt"}, "WikiANN");
+    const fs::path file = optbench::text::find_data_file(root, {name, std::string(name) + ".txt"}, "WikiANN");
     raw[split] = optbench::text::read_panx(file.string());
     origins[split] = file.string();
   }

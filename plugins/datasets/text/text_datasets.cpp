@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "data_paths.h"
 #include "split_dataset.h"
 #include "text_corpora.h"
 #include "unicode_text.h"
@@ -44,20 +45,6 @@ class TextDataset final : public optbench::text::SplitDataset<TextSplit> {
  private:
   bool trim_;
 };
-
-// The first of `candidates` (directories under root, or root itself) that holds `marker`.
-fs::path find_root(const fs::path& root, const std::vector<std::string>& candidates, const std::string& marker,
-                   const std::string& title) {
-  if (!fs::is_directory(root))
-    throw std::runtime_error(title + ": root directory " + root.string() + " does not exist");
-  for (const auto& sub : candidates) {
-    const fs::path dir = sub.empty() ? root : root / sub;
-    if (fs::exists(dir / marker)) return dir;
-  }
-  std::string where;
-  for (const auto& sub : candidates) where += (where.empty() ? "" : " or ") + (sub.empty() ? root : root / sub).string();
-  throw std::runtime_error(title + ": " + marker + " not found in " + where);
-}
 
 std::vector<std::int64_t> to_ids(const std::vector<std::string>& words, const Vocabulary& vocab, std::int64_t unk) {
   std::vector<std::int64_t> ids;
@@ -112,7 +99,7 @@ Tokeniser make_tokeniser(const optbench::Params& p, const std::vector<LabelledTe
   // A strided subset: every k-th training example, so that both labels are represented.
   const auto samples = p.get<std::int64_t>("vocab_samples");
   const std::size_t n = train.size();
-  const std::size_t stride = samples > 0 ? std::max<std::size_t>(1, (n + samples - 1) / samples) : 1;
+  const std::size_t stride = optbench::text::subset_stride(n, samples);
   Vocabulary::Counts counts;
   for (std::size_t i = 0; i < n; i += stride)
     for (auto& w : t.words(train[i].text)) ++counts[w];
@@ -176,13 +163,12 @@ std::shared_ptr<optbench::Dataset> make_sentiment(const std::string& title,
 }
 
 std::shared_ptr<optbench::Dataset> make_sst2(const optbench::Params& p) {
-  const fs::path dir = find_root(p.get<std::string>("root"), {"", "SST-2"}, "train.tsv", "SST-2");
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "SST-2"}, "train.tsv", "SST-2");
   std::map<std::string, std::vector<LabelledText>> raw;
   std::map<std::string, std::string> origins;
   // GLUE's test.tsv has no labels: dev.tsv is the split results are reported on.
   for (const auto& [split, file] : {std::pair<const char*, const char*>{"train", "train.tsv"}, {"test", "dev.tsv"}}) {
-    const fs::path path = dir / file;
-    if (!fs::exists(path)) throw std::runtime_error("SST-2: " + path.string() + " does not exist");
+    const fs::path path = optbench::text::find_data_file(dir, {file}, "SST-2");
     raw[split] = optbench::text::read_sst2_tsv(path.string());
     origins[split] = path.string();
   }
@@ -190,7 +176,7 @@ std::shared_ptr<optbench::Dataset> make_sst2(const optbench::Params& p) {
 }
 
 std::shared_ptr<optbench::Dataset> make_imdb(const optbench::Params& p) {
-  const fs::path dir = find_root(p.get<std::string>("root"), {"", "aclImdb"}, "train", "IMDB");
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "aclImdb"}, "train", "IMDB");
   std::map<std::string, std::vector<LabelledText>> raw;
   std::map<std::string, std::string> origins;
   for (const char* split : {"train", "test"}) {
@@ -229,8 +215,7 @@ std::shared_ptr<optbench::Dataset> make_language_corpus(const std::string& title
                                                         const optbench::Params& p, bool lowercase) {
   std::map<std::string, std::vector<std::vector<std::string>>> words;
   for (const auto& [split, file] : split_files) {
-    const fs::path path = dir / file;
-    if (!fs::exists(path)) throw std::runtime_error(title + ": " + path.string() + " does not exist");
+    const fs::path path = optbench::text::find_data_file(dir, {file}, title);
     words[split] = read_corpus_words(path, lowercase);
   }
   Vocabulary::Counts counts;
@@ -272,7 +257,7 @@ std::shared_ptr<optbench::Dataset> make_language_corpus(const std::string& title
 std::shared_ptr<optbench::Dataset> make_wikitext2(const optbench::Params& p) {
   const bool raw = p.get<std::string>("variant") == "raw";
   const std::string ext = raw ? ".raw" : ".tokens";
-  const fs::path dir = find_root(p.get<std::string>("root"), {"", raw ? "wikitext-2-raw" : "wikitext-2"},
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", raw ? "wikitext-2-raw" : "wikitext-2"},
                                  "wiki.train" + ext, "WikiText-2");
   return make_language_corpus(std::string("WikiText-2") + (raw ? " (raw)" : ""), dir,
                               {{"train", "wiki.train" + ext}, {"validation", "wiki.valid" + ext}, {"test", "wiki.test" + ext}},
@@ -280,7 +265,7 @@ std::shared_ptr<optbench::Dataset> make_wikitext2(const optbench::Params& p) {
 }
 
 std::shared_ptr<optbench::Dataset> make_ptb(const optbench::Params& p) {
-  const fs::path dir = find_root(p.get<std::string>("root"), {"", "data", "simple-examples/data"}, "ptb.train.txt",
+  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "data", "simple-examples/data"}, "ptb.train.txt",
                                  "Penn Treebank");
   return make_language_corpus("Penn Treebank (Mikolov's text-only version)", dir,
                               {{"train", "ptb.train.txt"}, {"validation", "ptb.valid.txt"}, {"test", "ptb.test.txt"}},

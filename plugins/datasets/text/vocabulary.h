@@ -10,6 +10,15 @@
 
 namespace optbench::text {
 
+// The step that takes about `samples` of `n` training examples evenly spread (every
+// k-th), so that a vocabulary built from a subset sees every part of the data; 1 when
+// samples is 0 (all).
+inline std::size_t subset_stride(std::size_t n, std::int64_t samples) {
+  if (samples <= 0) return 1;
+  const auto s = static_cast<std::size_t>(samples);
+  return n > s ? (n + s - 1) / s : 1;
+}
+
 class Vocabulary {
  public:
   using Counts = std::unordered_map<std::string, std::int64_t>;

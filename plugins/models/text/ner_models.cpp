@@ -6,10 +6,10 @@
 #include <optbench/sdk.h>
 
 #include "crf.h"
+#include "packed_lstm.h"
 #include "text_spec.h"
 
 namespace nn = torch::nn;
-namespace rnn = torch::nn::utils::rnn;
 using optbench::format_number;
 using namespace optbench::text_models;
 
@@ -51,10 +51,7 @@ class LstmCrfNer final : public optbench::Model {
     auto x = embedding(tokens);
     if (char_embedding) x = torch::cat({x, word_features(batch.at("chars"))}, 2);
     x = torch::dropout(x, dropout_, is_training());
-    // Packed, so that the backward direction starts at each sentence's last word, not at padding.
-    auto packed = rnn::pack_padded_sequence(x, lengths.cpu(), /*batch_first=*/true, /*enforce_sorted=*/false);
-    auto out = std::get<0>(rnn::pad_packed_sequence(std::get<0>(lstm->forward_with_packed_input(packed)), true, 0.0,
-                                                    tokens.size(1)));
+    auto out = run_packed(lstm, x, lengths);
     auto emissions = to_tags(torch::dropout(out, dropout_, is_training()));
     optbench::Outputs outputs{{"emissions", emissions}};
     if (batch.tensors.count("tags")) outputs["nll"] = crf->nll(emissions, batch.at("tags"), mask);

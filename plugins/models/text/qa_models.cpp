@@ -7,11 +7,11 @@
 //    layers, on word embeddings.
 #include <optbench/sdk.h>
 
+#include "packed_lstm.h"
 #include "text_spec.h"
 #include "transformer_blocks.h"
 
 namespace nn = torch::nn;
-namespace rnn = torch::nn::utils::rnn;
 using optbench::format_number;
 using namespace optbench::text_models;
 
@@ -75,12 +75,6 @@ class TransformerQa final : public optbench::Model {
   double dropout_ = 0;
   std::string description_;
 };
-
-// A bidirectional LSTM over padded rows, packed so each direction sees only its row.
-torch::Tensor run_packed(nn::LSTM& lstm, const torch::Tensor& x, const torch::Tensor& lengths) {
-  auto packed = rnn::pack_padded_sequence(x, lengths.clamp_min(1).cpu(), /*batch_first=*/true, /*enforce_sorted=*/false);
-  return std::get<0>(rnn::pad_packed_sequence(std::get<0>(lstm->forward_with_packed_input(packed)), true, 0.0, x.size(1)));
-}
 
 class BidafQa final : public optbench::Model {
  public:
