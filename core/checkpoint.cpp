@@ -44,6 +44,7 @@ void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& 
     archive.write("samples_seen", int_tensor(p.samples_seen));
     archive.write("best", double_tensor(p.best));
     archive.write("train_seconds", double_tensor(p.train_seconds));
+    archive.write("data_wait_seconds", double_tensor(p.data_wait_seconds));
     archive.write("final_train_loss", double_tensor(p.final_train_loss));
     archive.write("finished", int_tensor(p.finished));
     archive.write("metrics_bytes", int_tensor(p.metrics_bytes));
@@ -75,6 +76,8 @@ bool load_checkpoint(const fs::path& path, Model& model, Optimizer& optimizer, T
   p.samples_seen = read("samples_seen").item<std::int64_t>();
   p.best = read("best").item<double>();
   p.train_seconds = read("train_seconds").item<double>();
+  torch::Tensor data_wait;  // absent from checkpoints of older versions
+  p.data_wait_seconds = archive.try_read("data_wait_seconds", data_wait) ? data_wait.item<double>() : 0.0;
   p.final_train_loss = read("final_train_loss").item<double>();
   p.finished = read("finished").item<std::int64_t>() != 0;
   p.metrics_bytes = read("metrics_bytes").item<std::int64_t>();

@@ -15,6 +15,7 @@ namespace optbench::core {
 struct TrainingProgress {
   std::int64_t epoch = 0, step = 0, gradient_evaluations = 0, since_best = 0, samples_seen = 0;
   double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
+  double data_wait_seconds = 0;     // of train_seconds, spent waiting for the next batch
   bool finished = false;            // the last epoch ran, or early stopping ended the run
   std::int64_t metrics_bytes = 0;   // metrics.jsonl's size at the checkpoint
   std::string best_json = "{}";     // best_epoch and best_validation of summary.json

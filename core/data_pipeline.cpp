@@ -3,6 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <optbench/params.h>
 
+#include <dlfcn.h>
+
 #include <algorithm>
 
 namespace optbench::core {
@@ -45,6 +47,54 @@ DataSplits make_splits(const Dataset& dataset, double validation_fraction, std::
   return out;
 }
 
+namespace {
+
+// omp_set_num_threads of the OpenMP runtime LibTorch was built with (Debian's libgomp, or the
+// copy bundled with pytorch.org's LibTorch), looked up at run time so that no second runtime is
+// linked in; a no-op for a LibTorch without OpenMP. It sets only the calling thread's team size,
+// where at::set_num_threads would also change the process-wide default.
+void use_one_intraop_thread() {
+  using SetNumThreads = void (*)(int);
+  static const auto set = reinterpret_cast<SetNumThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  if (set) set(1);
+}
+
+}  // namespace
+
+WorkerThreads::WorkerThreads(std::int64_t count) {
+  for (std::int64_t i = 0; i < count; ++i)
+    threads_.emplace_back([this] {
+      use_one_intraop_thread();
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (true) {
+        wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+        if (stopping_) return;
+        auto job = std::move(jobs_.front());
+        jobs_.pop_front();
+        lock.unlock();
+        job();
+        lock.lock();
+      }
+    });
+}
+
+WorkerThreads::~WorkerThreads() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void WorkerThreads::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
 BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitView& view,
                          std::int64_t batch_size, bool training, std::uint64_t seed, std::int64_t workers,
                          torch::Device device)
@@ -63,11 +113,7 @@ BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitVi
   } else {
     order_ = view_.indices;
   }
-}
-
-BatchStream::~BatchStream() {
-  for (auto& f : pending_)
-    if (f.valid()) f.wait();
+  if (workers_ > 0) worker_threads_ = std::make_unique<WorkerThreads>(workers_);
 }
 
 Batch BatchStream::make(std::int64_t b) const {
@@ -83,7 +129,9 @@ Batch BatchStream::make(std::int64_t b) const {
 void BatchStream::fill() {
   while (next_to_start_ < batches_ && static_cast<std::int64_t>(pending_.size()) < workers_) {
     const std::int64_t b = next_to_start_++;
-    pending_.push_back(std::async(std::launch::async, [this, b] { return make(b); }));
+    auto job = std::make_shared<std::packaged_task<Batch()>>([this, b] { return make(b); });
+    pending_.push_back(job->get_future());
+    worker_threads_->post([job] { (*job)(); });
   }
 }
 

@@ -4,8 +4,13 @@
 
 #include <optbench/task.h>
 
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace optbench::core {
 
@@ -27,13 +32,29 @@ DataSplits make_splits(const Dataset& dataset, double validation_fraction, std::
 
 torch::Generator make_generator(std::uint64_t seed);
 
+// Threads that run jobs in order of submission. Each runs its LibTorch ops on one intra-op
+// thread, as PyTorch's DataLoader workers do: N workers preparing whole batches side by side
+// beat nested thread teams competing with the training step for the same cores.
+class WorkerThreads {
+ public:
+  explicit WorkerThreads(std::int64_t count);
+  ~WorkerThreads();  // finishes the running jobs, drops the queued ones
+  void post(std::function<void()> job);
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
 class BatchStream {
  public:
   // Shuffles with `seed` when `training`; batch b gets its own generator seeded from
-  // (seed, b), so results do not depend on the number of workers.
+  // (seed, b), so results do not depend on the number of workers (0: prepared on demand).
   BatchStream(const Dataset& dataset, const Task& task, const SplitView& view, std::int64_t batch_size,
               bool training, std::uint64_t seed, std::int64_t workers, torch::Device device);
-  ~BatchStream();
   std::int64_t batches() const { return batches_; }
   // False at the end of the split.
   bool next(Batch& batch);
@@ -52,6 +73,7 @@ class BatchStream {
   std::int64_t workers_;
   torch::Device device_;
   std::deque<std::future<Batch>> pending_;
+  std::unique_ptr<WorkerThreads> worker_threads_;  // last: stopped first, while the rest still exists
 };
 
 }  // namespace optbench::core

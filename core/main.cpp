@@ -5,8 +5,13 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/program_options.hpp>
 
+#include <malloc.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <limits>
 
 #include <optbench/plugin_info.h>
 
@@ -324,10 +329,7 @@ int dispatch(int argc, char** argv) {
   return cmd_experiment(command, vm, args);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+int run_host(int argc, char** argv) {
   try {
     return dispatch(argc, argv);
   } catch (const Interrupted& e) {
@@ -340,4 +342,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "optbench-host: %s\n", message_of(e).c_str());
     return 1;
   }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // OpenMP threads that spin while they wait take the cores from OpenBLAS's own threads (Debian's
+  // LibTorch runs both pools). Passive waiting made an LSTM step 3x and a GPT step 1.2x faster on
+  // 2 cores (bench/README.md). libgomp reads the setting once, when it is loaded before main(),
+  // so `run` starts itself again with it, unless the user chose a policy.
+  if (argc > 1 && std::string(argv[1]) == "run" && !std::getenv("OMP_WAIT_POLICY")) {
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);  // returns only if it failed: go on as we are
+  }
+  // Keep freed tensor memory in the process: by default glibc maps each block of over 32 MB
+  // afresh (a page fault per 4 KiB, every step) and returns freed heap tops to the kernel.
+  // Measured in bench/: GPT's 545 MB logits made steps 1.5x slower, ResNet-18's 1.1x.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+  spdlog::set_pattern("%H:%M:%S %^%l%$ %v");
+  const int code = run_host(argc, argv);
+  // Every result file is written and closed by now. Skipping static destructors saves ~50 ms
+  // a call: at exit LibTorch deregisters each of its operator kernels one by one.
+  spdlog::shutdown();
+  std::cout.flush();
+  std::fflush(nullptr);
+  std::_Exit(code);
 }

@@ -162,7 +162,8 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << s["declared_gradient_evaluations_per_step"] << " per step declared by the optimizer)\n"
     << "training time: " << format_duration(s["train_seconds"].get<double>()) << " ("
     << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
-    << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step)\n"
+    << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step, "
+    << format_number(std::round(s["data_wait_fraction"].get<double>() * 1000) / 10) << "% waiting for data)\n"
     << "peak resident memory: " << format_number(std::round(s["peak_rss_mb"].get<double>())) << " MB\n";
   if (s.contains("error")) d << "error: " << s["error"].get<std::string>() << "\n";
   write_text_atomically(spec.dir / "details.txt", d.str());
@@ -294,6 +295,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   std::int64_t& samples_seen = state.samples_seen;
   double& best = state.best;
   double& train_seconds = state.train_seconds;
+  double& data_wait_seconds = state.data_wait_seconds;
   double& final_train_loss = state.final_train_loss;
 
   try {
@@ -305,8 +307,10 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
       torch::Tensor window_loss = epoch_loss.clone();
       std::int64_t window_steps = 0, epoch_steps = 0, epoch_samples = 0;
+      double epoch_data_wait = 0;  // time the step waited for its batch: the data pipeline's cost
       Batch batch;
-      while (stream.next(batch)) {
+      for (auto wait_start = Clock::now(); stream.next(batch); wait_start = Clock::now()) {
+        epoch_data_wait += seconds_since(wait_start);
         optimizer->set_lr(schedule.lr_at(step));
         // The closure recomputes loss and gradients at the current weights (SAM-style optimizers
         // call it again); every call counts as one gradient evaluation.
@@ -346,6 +350,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       }
       const double epoch_seconds = seconds_since(epoch_start);
       train_seconds += epoch_seconds;
+      data_wait_seconds += epoch_data_wait;
       samples_seen += epoch_samples;
       state.epoch = epoch;
       final_train_loss = epoch_loss.item<double>() / std::max<std::int64_t>(epoch_steps, 1);
@@ -366,7 +371,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         ++since_best;
       }
       json line{{"type", "epoch"}, {"epoch", epoch}, {"step", step}, {"train_loss", final_train_loss},
-                {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds}, {"validation", val}};
+                {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds},
+                {"data_wait_seconds", epoch_data_wait}, {"validation", val}};
       append_line(metrics_path, line.dump());
       progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
                     four_digits(final_train_loss) + ", validation " + metrics_text(val) +
@@ -411,6 +417,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["wall_seconds"] = seconds_since(wall_start);
   s["samples_per_second"] = train_seconds > 0 ? samples_seen / train_seconds : 0.0;
   s["ms_per_step"] = step > 0 ? 1000.0 * train_seconds / step : 0.0;
+  s["data_wait_fraction"] = train_seconds > 0 ? data_wait_seconds / train_seconds : 0.0;
   s["peak_rss_mb"] = peak_rss_mb();
   write_details(a, spec, *model, schedule.describe(), groups, s);
   write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");

@@ -150,17 +150,27 @@ TEST_F(HostTest, RunTrainsWritesResultsAndSkipsFinishedRuns) {
     EXPECT_LE(accuracy, 1.0);
     const auto lines = read_jsonl(d / "metrics.jsonl");
     int train = 0, epoch = 0, test = 0;
+    double data_wait = 0, epoch_seconds = 0;
     for (const auto& l : lines) {
       train += l["type"] == "train";
       epoch += l["type"] == "epoch";
       test += l["type"] == "test";
+      if (l["type"] == "epoch") {
+        data_wait += l["data_wait_seconds"].get<double>();
+        epoch_seconds += l["epoch_seconds"].get<double>();
+      }
     }
+    // The time waiting for batches is part of the epoch's time; the summary gives its share.
+    EXPECT_GT(data_wait, 0.0);
+    EXPECT_LT(data_wait, epoch_seconds);
+    EXPECT_NEAR(s["data_wait_fraction"].get<double>(), data_wait / s["train_seconds"].get<double>(), 1e-9);
     EXPECT_EQ(train, 6);  // steps 5, 10, ..., 30
     EXPECT_EQ(epoch, 2);
     EXPECT_EQ(test, 1);
     const std::string details = read_file(d / "details.txt");
     for (const char* section : {"== Data ==", "== Preprocessing", "== Model ==", "== Training policy ==",
-                                "== Optimizer ==", "== Outcome ==", "label smoothing 0.1", "status: completed"})
+                                "== Optimizer ==", "== Outcome ==", "label smoothing 0.1", "status: completed",
+                                "% waiting for data)"})
       EXPECT_TRUE(contains(details, section)) << section << "\n" << details;
     EXPECT_TRUE(contains(read_file(d / "config.toml"), "# plugin vision_models 1.0.0"));
   }
