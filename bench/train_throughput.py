@@ -36,8 +36,9 @@ CIFAR_STD = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)
 class Workload:
     """One row of the table: how to write its data, its experiment file and its PyTorch twin."""
 
-    def __init__(self, name, target, batch, steps, quick_steps):
+    def __init__(self, name, target, batch, steps, quick_steps, clip=0.0):
         self.name, self.target, self.batch, self.steps, self.quick_steps = name, target, batch, steps, quick_steps
+        self.clip = clip  # the task's gradient clipping (global norm), 0 for none
 
 
 class CnnScratch(Workload):
@@ -88,7 +89,7 @@ class LstmSentiment(Workload):
     VOCABULARY = 20000
 
     def __init__(self):
-        super().__init__("lstm_sentiment", 1.3, 64, 40, 3)
+        super().__init__("lstm_sentiment", 1.3, 64, 40, 3, clip=1.0)
 
     def prepare(self, root, steps, quick, g):
         # Enough sentences to hold the whole vocabulary, as in the real SST-2.
@@ -96,7 +97,7 @@ class LstmSentiment(Workload):
         self.sentences, self.labels = data_formats.sst2_like(root, train, 64, self.VOCABULARY, g)
         return {"task": 'name = "sentiment_analysis"',
                 "dataset": f'name = "sst2"\nroot = "{root}"\nvocab_samples = 0\nmax_samples = {steps * self.batch}',
-                "model": 'name = "lstm_sentiment"', "training": "label_smoothing = 0.05\nmax_grad_norm = 1.0"}
+                "model": 'name = "lstm_sentiment"', "training": "label_smoothing = 0.05"}
 
     def model(self, quick):
         return torch_models.LstmSentiment(vocab=self.VOCABULARY)
@@ -113,14 +114,12 @@ class LstmSentiment(Workload):
     def loss(self, logits, target):
         return F.cross_entropy(logits, target, label_smoothing=0.05)
 
-    clip = 1.0
-
 
 class GptSmall(Workload):
     VOCABULARY, CONTEXT = 33278, 128  # WikiText-2's vocabulary with <pad>
 
     def __init__(self):
-        super().__init__("gpt_small", 1.3, 32, 8, 2)
+        super().__init__("gpt_small", 1.3, 32, 8, 2, clip=1.0)
 
     def prepare(self, root, steps, quick, g):
         self.vocabulary = 2000 if quick else self.VOCABULARY
@@ -134,7 +133,7 @@ class GptSmall(Workload):
         return {"task": 'name = "text_generation"',
                 "dataset": f'name = "wikitext2"\nroot = "{root}"\nblock_size = {self.CONTEXT}'
                            f'\nmax_samples = {steps * self.batch}',
-                "model": f'name = "gpt_small"\n{model}', "training": "max_grad_norm = 1.0"}
+                "model": f'name = "gpt_small"\n{model}', "training": ""}
 
     def model(self, quick):
         return torch_models.GptSmall(vocab=self.vocabulary, context=self.CONTEXT, **self.dims)
@@ -145,8 +144,6 @@ class GptSmall(Workload):
 
     def loss(self, logits, target):
         return F.cross_entropy(logits.flatten(0, 1), target.flatten(), ignore_index=0)
-
-    clip = 1.0
 
 
 WORKLOADS = [CnnScratch(), ResNet18(), LstmSentiment(), GptSmall()]
@@ -175,6 +172,7 @@ threads = {threads}
 scheduler = "none"
 early_stopping_patience = 0
 log_every_steps = 1000
+max_grad_norm = {w.clip}
 {sections["training"]}
 
 [optimizer.adam]
@@ -213,7 +211,6 @@ def train_reference(w, quick, samples, repeats):
     model = w.model(quick)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    clip = getattr(w, "clip", 0.0)
     g = torch.Generator().manual_seed(1)
 
     def epoch():
@@ -222,8 +219,8 @@ def train_reference(w, quick, samples, repeats):
             optimizer.zero_grad()
             loss = w.loss(model(*inputs), target)
             loss.backward()
-            if clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+            if w.clip:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), w.clip)
             optimizer.step()
             total += loss.item()  # as a Python training loop logs its running loss
             seen += len(target)
