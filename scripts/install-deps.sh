@@ -9,6 +9,7 @@ packages=(
   nlohmann-json3-dev zlib1g-dev libgtest-dev
   libutf8proc-dev                    # Unicode classes and NFD for the BERT WordPiece tokeniser
   libssl-dev                         # SHA-1 (CNN/DailyMail story names)
+  libjpeg62-turbo-dev libpng-dev     # JPEG and PNG images (segmentation datasets)
   python3-torch                      # bench/: the PyTorch side of the side-by-side benchmarks
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
 )
