@@ -1,0 +1,110 @@
+// The semantic_segmentation task called directly through the registry: its loss on
+// hand-computed cases (class-balanced cross-entropy, soft Dice, the ignore label), and
+// augmentation that keeps image and mask aligned.
+#include <gtest/gtest.h>
+#include <toml++/toml.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "plugin_registry.h"
+#include "toml_params.h"
+
+using namespace optbench;
+using namespace optbench::core;
+
+namespace {
+
+const PluginRegistry& registry() {
+  static PluginRegistry* r = [] {
+    auto* reg = new PluginRegistry;
+    reg->load_directory(OPTBENCH_PLUGIN_DIR "/tasks", {});
+    return reg;
+  }();
+  return *r;
+}
+
+std::shared_ptr<Task> segmentation_task(const std::string& toml_text, std::int64_t classes) {
+  const CatalogEntry* entry = registry().find(Kind::kTask, "semantic_segmentation");
+  if (entry == nullptr) throw std::runtime_error("no semantic_segmentation plugin");
+  const auto table = toml::parse(toml_text);
+  ResolveOptions options;
+  options.file = "test";
+  options.section = "[task]";
+  DataSpec spec;
+  spec.modality = "image";
+  spec.num_classes = classes;
+  spec.input_shape = {3, 16, 16};
+  spec.mean = {0.5, 0.5, 0.5};
+  spec.std = {0.25, 0.25, 0.25};
+  spec.attributes["target"] = "mask";
+  return registry().make_task("semantic_segmentation", resolve_params(&table, *entry->schema, options), spec);
+}
+
+double loss_of(const Task& task, const torch::Tensor& logits, const torch::Tensor& mask) {
+  Batch batch;
+  batch.tensors["mask"] = mask;
+  batch.size = mask.size(0);
+  return task.loss({{"logits", logits}}, batch, task.default_policy()).item<double>();
+}
+
+}  // namespace
+
+TEST(SemanticSegmentationLoss, EachPresentClassWeighsTheSameAndIgnoredPixelsNothing) {
+  const auto task = segmentation_task("dice_weight = 0.0", 2);
+  // Pixels (logit of class 0, of class 1): truth 0, 0, 0, 1, and one ignored (255) predicted wrong.
+  const auto logits = torch::tensor({0.5, -1.0, 2.0, 0.0, 10.0, 0.3, 0.2, -2.0, 1.0, 9.0}, torch::kFloat64)
+                          .view({1, 5, 2}).permute({0, 2, 1}).unsqueeze(3).to(torch::kFloat32);  // [1, 2, 5, 1]
+  const auto mask = torch::tensor({0, 0, 0, 1, 255}, torch::kInt64).view({1, 5, 1});
+  auto nll = [](double own, double other) { return -own + std::log(std::exp(own) + std::exp(other)); };
+  const double class0 = (nll(0.5, -1.0) + nll(2.0, 0.0) + nll(10.0, 0.3)) / 3, class1 = nll(-2.0, 0.2);
+  EXPECT_NEAR(loss_of(*task, logits, mask), (class0 + class1) / 2, 1e-6);
+}
+
+TEST(SemanticSegmentationLoss, SoftDiceOnOnePixel) {
+  const auto task = segmentation_task("", 2);  // dice_weight 0.5
+  // One pixel of class 0 with probabilities (0.75, 0.25).
+  const auto logits = torch::tensor({std::log(3.0), 0.0}, torch::kFloat32).view({1, 2, 1, 1});
+  const auto mask = torch::zeros({1, 1, 1}, torch::kInt64);
+  const double dice0 = (2 * 0.75 + 1) / (0.75 + 1 + 1), dice1 = (0 + 1) / (0.25 + 0 + 1);
+  EXPECT_NEAR(loss_of(*task, logits, mask), -std::log(0.75) + 0.5 * (1 - (dice0 + dice1) / 2), 1e-6);
+}
+
+TEST(SemanticSegmentationAugmentation, ImageAndMaskMoveTogether) {
+  const auto task = segmentation_task("color_jitter = 0.0", 2);
+  // Left half class 1 with pixel value 204, right half class 0 with 51, on 16 images.
+  const std::int64_t n = 16, s = 16;
+  auto column = torch::arange(s).view({1, 1, s}).expand({n, s, s});
+  Batch batch;
+  batch.tensors["mask"] = (column < s / 2).to(torch::kInt64).contiguous();
+  batch.tensors["image"] = torch::where(column < s / 2, 204, 51).to(torch::kUInt8).unsqueeze(1).expand({n, 3, s, s}).contiguous();
+  batch.size = n;
+  auto generator = at::detail::createCPUGenerator(3);
+  task->prepare(batch, /*training=*/true, generator);
+  const auto image = batch.at("image") * 0.25 + 0.5;  // back to [0, 1]
+  const auto mask = batch.at("mask");
+  int flipped = 0, padded = 0;
+  for (std::int64_t i = 0; i < n; ++i) {
+    padded += (mask[i] == 255).any().item<bool>();
+    // Class 1 starts on the left: only a flipped image has a 0 -> 1 step going right.
+    flipped += ((mask[i].slice(1, 0, s - 1) == 0) & (mask[i].slice(1, 1, s) == 1)).any().item<bool>();
+    for (std::int64_t y = 2; y < s - 2; ++y)
+      for (std::int64_t x = 2; x < s - 2; ++x) {
+        const auto window = mask[i].slice(0, y - 2, y + 3).slice(1, x - 2, x + 3);
+        const auto label = mask[i][y][x].item<std::int64_t>();
+        if (!(window == label).all().item<bool>()) continue;  // near an edge: blended pixels
+        const double expected = label == 255 ? 0.0 : label == 1 ? 0.8 : 0.2;
+        EXPECT_NEAR(image[i][0][y][x].item<double>(), expected, 1e-5) << "image " << i << " at " << y << ", " << x;
+      }
+  }
+  EXPECT_GT(flipped, 0) << "16 images, each flipped with p = 0.5";
+  EXPECT_GT(padded, 0) << "scales below 1 pad with the ignore label";
+
+  // Evaluation batches are left as they are (only normalised).
+  Batch eval;
+  eval.tensors["mask"] = torch::zeros({1, s, s}, torch::kInt64);
+  eval.tensors["image"] = torch::full({1, 3, s, s}, 204, torch::kUInt8);
+  eval.size = 1;
+  task->prepare(eval, /*training=*/false, generator);
+  EXPECT_TRUE(torch::allclose(eval.at("image"), torch::full({1, 3, s, s}, (0.8 - 0.5) / 0.25)));
+}
