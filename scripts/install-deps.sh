@@ -11,6 +11,7 @@ packages=(
   libssl-dev                         # SHA-1 (CNN/DailyMail story names)
   libjpeg62-turbo-dev libpng-dev     # JPEG and PNG images (segmentation datasets)
   python3-torch                      # bench/: the PyTorch side of the side-by-side benchmarks
+  python3-pil                        # bench/: JPEG/PNG files for the segmentation data-wait benchmark
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
 )
 

@@ -88,10 +88,10 @@ class SegmentationDataset final : public optbench::text::SplitDataset<Segmentati
     }
     return out;
   }
-  // Nearest-exact samples each output pixel's centre, as PIL's NEAREST does.
+  // Nearest-exact samples each output pixel's centre, as PIL's NEAREST does. (The ATen op:
+  // LibTorch 1.13's F::interpolate warns about align_corners on every call in this mode.)
   torch::Tensor resize_mask(const torch::Tensor& mask) const {
-    return F::interpolate(mask, F::InterpolateFuncOptions().size(std::vector<std::int64_t>{size_, size_})
-                                    .mode(torch::kNearestExact))[0][0].to(torch::kInt64);
+    return torch::_upsample_nearest_exact2d(mask, {size_, size_})[0][0].to(torch::kInt64);
   }
 
   LabelMap labels_;

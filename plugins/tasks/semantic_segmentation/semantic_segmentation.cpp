@@ -154,8 +154,9 @@ class SemanticSegmentation final : public optbench::Task {
     const auto to = std::vector<std::int64_t>{scaled, scaled};
     auto x = F::interpolate(image.unsqueeze(0), F::InterpolateFuncOptions().size(to).mode(torch::kBilinear)
                                                     .align_corners(false))[0];
-    auto m = F::interpolate(mask.unsqueeze(0).unsqueeze(0).to(torch::kFloat32),
-                            F::InterpolateFuncOptions().size(to).mode(torch::kNearestExact))[0][0].to(torch::kInt64);
+    // Nearest-exact as PIL's NEAREST (the ATen op: F::interpolate warns on every call in this mode).
+    auto m = torch::_upsample_nearest_exact2d(mask.unsqueeze(0).unsqueeze(0).to(torch::kFloat32), to)[0][0]
+                 .to(torch::kInt64);
     if (scaled < size) {
       const auto pad = size - scaled;
       x = F::pad(x, F::PadFuncOptions({0, pad, 0, pad}));
