@@ -1,13 +1,17 @@
-// The semantic_segmentation task called directly through the registry: its loss on
-// hand-computed cases (class-balanced cross-entropy, soft Dice, the ignore label), and
-// augmentation that keeps image and mask aligned.
+// The segmentation plugins called directly through the registry: the task's loss on
+// hand-computed cases (class-balanced cross-entropy, soft Dice, the ignore label),
+// augmentation that keeps image and mask aligned, and DeepLabV3's backbone checkpoint.
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstring>
 
 #include "plugin_registry.h"
+#include "safetensors_writer.h"
 #include "toml_params.h"
 
 using namespace optbench;
@@ -107,4 +111,77 @@ TEST(SemanticSegmentationAugmentation, ImageAndMaskMoveTogether) {
   eval.size = 1;
   task->prepare(eval, /*training=*/false, generator);
   EXPECT_TRUE(torch::allclose(eval.at("image"), torch::full({1, 3, s, s}, (0.8 - 0.5) / 0.25)));
+}
+
+// DeepLabV3's backbone loads a ResNet-50 checkpoint with torchvision's names: every parameter
+// and batch-norm statistic lands where it should; a wrong shape is named.
+TEST(DeepLabV3, BackboneCheckpointLoadsByTorchvisionNames) {
+  static PluginRegistry models;
+  if (models.plugins().empty()) models.load_directory(OPTBENCH_PLUGIN_DIR "/models", {});
+  const CatalogEntry* entry = models.find(Kind::kModel, "deeplabv3_resnet50");
+  ASSERT_NE(entry, nullptr);
+  DataSpec spec;
+  spec.modality = "image";
+  spec.num_classes = 3;
+  spec.input_shape = {3, 32, 32};
+  spec.attributes["target"] = "mask";
+  auto make = [&](const std::string& extra) {
+    const auto table = toml::parse("width = 4\naspp_channels = 8\n" + extra);
+    ResolveOptions options;
+    options.file = "test";
+    options.section = "[model]";
+    return models.make_model("deeplabv3_resnet50", resolve_params(&table, *entry->schema, options), spec);
+  };
+  torch::manual_seed(0);
+  auto source = make("");
+  std::map<std::string, optbench::testing::StoredTensor> tensors;
+  std::int64_t k = 0;
+  for (const auto& p : source->named_parameters())
+    if (p.key().rfind("backbone.", 0) == 0) tensors[p.key().substr(9)] = optbench::testing::stored(torch::full_like(p.value(), ++k * 0.25));
+  for (const auto& b : source->named_buffers())
+    if (b.key().rfind("backbone.", 0) == 0)
+      tensors[b.key().substr(9)] = b.value().scalar_type() == torch::kInt64
+                                       ? optbench::testing::stored(torch::full_like(b.value(), 7), "I64")
+                                       : optbench::testing::stored(torch::full_like(b.value(), ++k * 0.25));
+  ASSERT_GT(tensors.count("layer3.5.conv3.weight"), 0u);  // ResNet-50: 3, 4, 6, 3 bottlenecks
+  ASSERT_GT(tensors.count("layer1.0.downsample.1.running_var"), 0u);
+  const auto dir = std::filesystem::temp_directory_path() / ("optbench_deeplab_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  optbench::testing::write_safetensors(dir / "resnet50.safetensors", tensors);
+
+  auto loaded = make("backbone_checkpoint = \"" + (dir / "resnet50.safetensors").string() + "\"");
+  std::int64_t checked = 0;
+  for (const auto& p : loaded->named_parameters())
+    if (p.key().rfind("backbone.", 0) == 0) {
+      const auto& t = tensors.at(p.key().substr(9));
+      EXPECT_EQ(std::memcmp(p.value().contiguous().data_ptr(), t.bytes.data(), t.bytes.size()), 0) << p.key();
+      ++checked;
+    }
+  for (const auto& b : loaded->named_buffers())
+    if (b.key().rfind("backbone.", 0) == 0) {
+      const auto& t = tensors.at(b.key().substr(9));
+      EXPECT_EQ(std::memcmp(b.value().contiguous().data_ptr(), t.bytes.data(), t.bytes.size()), 0) << b.key();
+      ++checked;
+    }
+  EXPECT_EQ(checked, static_cast<std::int64_t>(tensors.size()));
+  EXPECT_NE(loaded->description().find("backbone: " + std::to_string(tensors.size()) + " tensors from"), std::string::npos)
+      << loaded->description();
+  // The forward pass keeps the input's size (output stride 8, upsampled back).
+  Batch batch;
+  batch.tensors["image"] = torch::randn({2, 3, 32, 32});
+  batch.size = 2;
+  EXPECT_EQ(loaded->forward(batch).at("logits").sizes(), (std::vector<std::int64_t>{2, 3, 32, 32}));
+
+  tensors["layer2.0.conv1.weight"] = optbench::testing::stored(torch::zeros({1, 2, 3}));
+  optbench::testing::write_safetensors(dir / "bad.safetensors", tensors);
+  try {
+    make("backbone_checkpoint = \"" + (dir / "bad.safetensors").string() + "\"");
+    ADD_FAILURE() << "a wrong shape loaded";
+  } catch (const std::exception& e) {
+    EXPECT_NE(std::string(e.what()).find("bad.safetensors: tensor 'layer2.0.conv1.weight' has shape [1, 2, 3] but the "
+                                         "backbone expects [8, 16, 1, 1]"),
+              std::string::npos)
+        << e.what();
+  }
+  std::filesystem::remove_all(dir);
 }

@@ -100,6 +100,19 @@ TEST_F(SegmentationTest, OxfordPetWithUNetLearnsTheBlobs) {
   EXPECT_TRUE(contains(details, "train 12, validation 4, test 8 samples")) << details;
 }
 
+TEST_F(SegmentationTest, OxfordPetWithDeepLabV3Trains) {
+  write_pet_dataset(dir_ / "data", 16, 8);
+  std::string toml = pet_experiment(dir_, "", 8);
+  toml.replace(toml.find("name = \"unet\"\nwidth = 4\ndepth = 2"), std::string("name = \"unet\"\nwidth = 4\ndepth = 2").size(),
+               "name = \"deeplabv3_resnet50\"\nwidth = 4\naspp_channels = 8");
+  const json s = run_single(dir_, toml, "exp");
+  expect_trained(s);
+  ASSERT_TRUE(s["test"].is_object()) << s.dump(2);
+  EXPECT_GE(s["test"]["miou"].get<double>(), 0.0);
+  EXPECT_TRUE(contains(s["details"].get<std::string>(), "deeplabv3_resnet50: ResNet-50 (base width 4, output stride 8"))
+      << s["details"];
+}
+
 TEST_F(SegmentationTest, CorruptImagesAreNamedOrLeftOut) {
   write_pet_dataset(dir_ / "data", 8, 4);
   const fs::path bad = dir_ / "data" / "oxford-iiit-pet" / "images" / "Abyssinian_3.jpg";
@@ -151,7 +164,7 @@ TEST_F(SegmentationTest, Ade20kWithUNet) {
 TEST_F(SegmentationTest, ShippedSegmentationExperimentsValidateOnFixtureData) {
   write_pet_dataset(dir_, 20, 4);  // "data/..." in the shipped files becomes dir_/...
   write_ade_dataset(dir_, 10, 2);
-  for (const char* name : {"oxford_pet_unet", "ade20k_unet"}) {
+  for (const char* name : {"oxford_pet_unet", "oxford_pet_deeplabv3", "ade20k_unet", "ade20k_deeplabv3"}) {
     const auto r = validate_shipped_experiment(dir_, name);
     EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.output;
   }

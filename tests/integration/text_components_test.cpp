@@ -13,6 +13,7 @@
 #include <fstream>
 
 #include "crf.h"
+#include "safetensors_writer.h"
 #include "plugin_registry.h"
 #include "temp_dir_test.h"
 #include "toml_params.h"
@@ -21,6 +22,9 @@ namespace fs = std::filesystem;
 using namespace optbench;
 using namespace optbench::core;
 using optbench::testing::message_of;
+using optbench::testing::stored;
+using optbench::testing::StoredTensor;
+using optbench::testing::write_safetensors;
 
 namespace {
 
@@ -240,34 +244,6 @@ std::shared_ptr<Model> distilbert(const std::string& pretrained) {
       "distilbert_sentiment",
       params_of(Kind::kModel, "distilbert_sentiment", std::string(kTiny) + "pretrained = \"" + pretrained + "\"\n"),
       sentiment_spec());
-}
-
-struct StoredTensor {
-  std::string dtype;
-  std::vector<std::int64_t> shape;
-  std::string bytes;
-};
-
-// Writes the safetensors layout; the header is padded with spaces to 8 bytes as the reference writer does.
-void write_safetensors(const fs::path& path, const std::map<std::string, StoredTensor>& tensors) {
-  nlohmann::json header = {{"__metadata__", {{"format", "pt"}}}};
-  std::string data;
-  for (const auto& [name, t] : tensors) {
-    header[name] = {{"dtype", t.dtype}, {"shape", t.shape}, {"data_offsets", {data.size(), data.size() + t.bytes.size()}}};
-    data += t.bytes;
-  }
-  std::string text = header.dump();
-  text.append((8 - text.size() % 8) % 8, ' ');
-  std::string length(8, '\0');
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<char>((text.size() >> (8 * i)) & 0xFF);
-  std::ofstream(path, std::ios::binary) << length << text << data;
-}
-
-StoredTensor stored(const torch::Tensor& t, const std::string& dtype = "F32") {
-  static const std::map<std::string, torch::Dtype> types = {{"F32", torch::kFloat32}, {"F16", torch::kFloat16},
-                                                            {"I32", torch::kInt32}};
-  const auto c = t.to(types.at(dtype)).contiguous();
-  return {dtype, t.sizes().vec(), std::string(static_cast<const char*>(c.data_ptr()), c.nbytes())};
 }
 
 // A checkpoint as Hugging Face saves DistilBertForSequenceClassification: the backbone under
