@@ -4,25 +4,16 @@
 // kernel chunks and both ways Adafactor splits matrices; float64, where only summation order
 // differs between the paths.
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 #include <torch/torch.h>
 
-#include "plugin_registry.h"
-#include "toml_params.h"
+#include "in_tree_plugins.h"
 
 using namespace optbench;
 using namespace optbench::core;
 
 namespace {
 
-const PluginRegistry& registry() {
-  static PluginRegistry* r = [] {
-    auto* reg = new PluginRegistry;
-    reg->load_directory(OPTBENCH_PLUGIN_DIR "/optimizers", {});
-    return reg;
-  }();
-  return *r;
-}
+const PluginRegistry& registry() { return optbench::testing::in_tree_plugins(); }
 
 // The same values in a layout the fused path refuses (reversed strides, or every other element).
 torch::Tensor non_contiguous_copy(const torch::Tensor& t) {
@@ -50,14 +41,7 @@ double fused_vs_reference(const std::string& name, const std::string& toml_param
     fused.push_back(w.clone().requires_grad_(true));
     reference.push_back(non_contiguous_copy(w).requires_grad_(true));
   }
-  const CatalogEntry* entry = registry().find(Kind::kOptimizer, name);
-  if (entry == nullptr) throw std::runtime_error("no optimizer plugin " + name);
-  const auto table = toml::parse(toml_params);
-  ResolveOptions options;
-  options.file = "test";
-  options.section = "[optimizer." + name + "]";
-  options.catalog = &registry();
-  const Params params = resolve_params(&table, *entry->schema, options);
+  const Params params = optbench::testing::params_of(Kind::kOptimizer, name, toml_params);
   ParamGroup fused_group, reference_group;
   fused_group.params = fused;
   reference_group.params = reference;

@@ -2,7 +2,6 @@
 // hand-computed cases (class-balanced cross-entropy, soft Dice, the ignore label),
 // augmentation that keeps image and mask aligned, and DeepLabV3's backbone checkpoint.
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 #include <torch/torch.h>
 
 #include <unistd.h>
@@ -10,31 +9,18 @@
 #include <cmath>
 #include <cstring>
 
-#include "plugin_registry.h"
+#include "in_tree_plugins.h"
 #include "safetensors_writer.h"
-#include "toml_params.h"
 
 using namespace optbench;
 using namespace optbench::core;
 
 namespace {
 
-const PluginRegistry& registry() {
-  static PluginRegistry* r = [] {
-    auto* reg = new PluginRegistry;
-    reg->load_directory(OPTBENCH_PLUGIN_DIR "/tasks", {});
-    return reg;
-  }();
-  return *r;
-}
+using optbench::testing::in_tree_plugins;
+using optbench::testing::params_of;
 
 std::shared_ptr<Task> segmentation_task(const std::string& toml_text, std::int64_t classes) {
-  const CatalogEntry* entry = registry().find(Kind::kTask, "semantic_segmentation");
-  if (entry == nullptr) throw std::runtime_error("no semantic_segmentation plugin");
-  const auto table = toml::parse(toml_text);
-  ResolveOptions options;
-  options.file = "test";
-  options.section = "[task]";
   DataSpec spec;
   spec.modality = "image";
   spec.num_classes = classes;
@@ -42,7 +28,8 @@ std::shared_ptr<Task> segmentation_task(const std::string& toml_text, std::int64
   spec.mean = {0.5, 0.5, 0.5};
   spec.std = {0.25, 0.25, 0.25};
   spec.attributes["target"] = "mask";
-  return registry().make_task("semantic_segmentation", resolve_params(&table, *entry->schema, options), spec);
+  return in_tree_plugins().make_task("semantic_segmentation", params_of(Kind::kTask, "semantic_segmentation", toml_text),
+                                     spec);
 }
 
 double loss_of(const Task& task, const torch::Tensor& logits, const torch::Tensor& mask) {
@@ -116,21 +103,15 @@ TEST(SemanticSegmentationAugmentation, ImageAndMaskMoveTogether) {
 // DeepLabV3's backbone loads a ResNet-50 checkpoint with torchvision's names: every parameter
 // and batch-norm statistic lands where it should; a wrong shape is named.
 TEST(DeepLabV3, BackboneCheckpointLoadsByTorchvisionNames) {
-  static PluginRegistry models;
-  if (models.plugins().empty()) models.load_directory(OPTBENCH_PLUGIN_DIR "/models", {});
-  const CatalogEntry* entry = models.find(Kind::kModel, "deeplabv3_resnet50");
-  ASSERT_NE(entry, nullptr);
   DataSpec spec;
   spec.modality = "image";
   spec.num_classes = 3;
   spec.input_shape = {3, 32, 32};
   spec.attributes["target"] = "mask";
   auto make = [&](const std::string& extra) {
-    const auto table = toml::parse("width = 4\naspp_channels = 8\n" + extra);
-    ResolveOptions options;
-    options.file = "test";
-    options.section = "[model]";
-    return models.make_model("deeplabv3_resnet50", resolve_params(&table, *entry->schema, options), spec);
+    return in_tree_plugins().make_model(
+        "deeplabv3_resnet50", params_of(Kind::kModel, "deeplabv3_resnet50", "width = 4\naspp_channels = 8\n" + extra),
+        spec);
   };
   torch::manual_seed(0);
   auto source = make("");

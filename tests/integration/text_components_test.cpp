@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <optbench/generation.h>
-#include <toml++/toml.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -14,9 +13,8 @@
 
 #include "crf.h"
 #include "safetensors_writer.h"
-#include "plugin_registry.h"
+#include "in_tree_plugins.h"
 #include "temp_dir_test.h"
-#include "toml_params.h"
 
 namespace fs = std::filesystem;
 using namespace optbench;
@@ -28,26 +26,8 @@ using optbench::testing::write_safetensors;
 
 namespace {
 
-const PluginRegistry& registry() {
-  static PluginRegistry* r = [] {
-    auto* reg = new PluginRegistry;
-    reg->load_directory(OPTBENCH_PLUGIN_DIR "/tasks", {});
-    reg->load_directory(OPTBENCH_PLUGIN_DIR "/models", {});
-    return reg;
-  }();
-  return *r;
-}
-
-Params params_of(Kind kind, const std::string& name, const std::string& toml_text) {
-  const CatalogEntry* entry = registry().find(kind, name);
-  if (entry == nullptr) throw std::runtime_error("no plugin component " + name);
-  const auto table = toml::parse(toml_text);
-  ResolveOptions options;
-  options.file = "test";
-  options.section = "[model]";
-  options.catalog = &registry();
-  return resolve_params(&table, *entry->schema, options);
-}
+const PluginRegistry& registry() { return optbench::testing::in_tree_plugins(); }
+using optbench::testing::params_of;
 
 TEST(TextGeneration, PerplexityIsExpOfTheMeanNllOverNonPadTargets) {
   DataSpec spec;
