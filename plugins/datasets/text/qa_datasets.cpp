@@ -29,7 +29,7 @@ struct QaSplit {
   std::int64_t size() const { return static_cast<std::int64_t>(ids.size()); }
 };
 
-class QaDataset final : public optbench::text::SplitDataset<QaSplit> {
+class QaDataset final : public optbench::datasets::SplitDataset<QaSplit> {
  public:
   QaDataset(std::string description, optbench::DataSpec spec, std::map<std::string, QaSplit> splits)
       : SplitDataset(std::move(description), std::move(spec), std::move(splits), "questions") {}
@@ -141,7 +141,7 @@ std::shared_ptr<optbench::Dataset> make_squad(const optbench::Params& p) {
   std::map<std::string, std::string> origins;
   // The official test set is hidden: dev-v1.1.json is the split results are reported on.
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train-v1.1.json"}, {"test", "dev-v1.1.json"}}) {
-    const auto file = optbench::text::find_data_file(root, {name}, "SQuAD v1.1");
+    const auto file = optbench::datasets::find_data_file(root, {name}, "SQuAD v1.1");
     raw[split] = optbench::text::read_squad(file.string());
     origins[split] = file.string();
   }
@@ -154,7 +154,7 @@ std::shared_ptr<optbench::Dataset> make_tweetqa(const optbench::Params& p) {
   std::map<std::string, std::vector<QaExample>> raw;
   std::map<std::string, std::string> origins;
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train.json"}, {"test", "dev.json"}}) {
-    const auto file = optbench::text::find_data_file(root, {name}, "TweetQA");
+    const auto file = optbench::datasets::find_data_file(root, {name}, "TweetQA");
     raw[split] = optbench::text::read_tweetqa(file.string());
     origins[split] = file.string();
   }

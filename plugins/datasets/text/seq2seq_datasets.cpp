@@ -57,7 +57,7 @@ struct Seq2SeqSplit {
   std::int64_t size() const { return static_cast<std::int64_t>(references.size()); }
 };
 
-class Seq2SeqDataset final : public optbench::text::SplitDataset<Seq2SeqSplit> {
+class Seq2SeqDataset final : public optbench::datasets::SplitDataset<Seq2SeqSplit> {
  public:
   Seq2SeqDataset(std::string description, optbench::DataSpec spec, std::map<std::string, Seq2SeqSplit> splits)
       : SplitDataset(std::move(description), std::move(spec), std::move(splits), "pairs") {}
@@ -140,7 +140,7 @@ std::pair<std::string, std::string> languages(const optbench::Params& p) {
 // fairseq's prepare-iwslt14.sh: clean-corpus-n keeps pairs of 1 to 175 tokens with a length
 // ratio of at most 1.5; every 23rd kept pair is validation; the test set is five TED dev/test sets.
 std::shared_ptr<optbench::Dataset> make_iwslt14(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "de-en", "iwslt14/de-en"}, "train.tags.de-en.de",
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "de-en", "iwslt14/de-en"}, "train.tags.de-en.de",
                                     "IWSLT'14");
   const auto [src, tgt] = languages(p);
   const Tokeniser tokenise(p);
@@ -170,7 +170,7 @@ std::shared_ptr<optbench::Dataset> make_iwslt14(const optbench::Params& p) {
 // Europarl ships one aligned corpus: the last test_size pairs are the test split, the
 // validation_size before them validation.
 std::shared_ptr<optbench::Dataset> make_europarl(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "de-en"}, "europarl-v7.de-en.de", "Europarl");
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "de-en"}, "europarl-v7.de-en.de", "Europarl");
   const auto [src, tgt] = languages(p);
   const Tokeniser tokenise(p);
   const std::string sf = (dir / ("europarl-v7.de-en." + src)).string(), tf = (dir / ("europarl-v7.de-en." + tgt)).string();
@@ -192,7 +192,7 @@ std::shared_ptr<optbench::Dataset> make_europarl(const optbench::Params& p) {
 
 std::shared_ptr<optbench::Dataset> make_cnn_dailymail(const optbench::Params& p) {
   const fs::path root = p.get<std::string>("root");
-  const fs::path lists = optbench::text::find_data_dir(root, {"url_lists", ""}, "all_train.txt", "CNN/DailyMail");
+  const fs::path lists = optbench::datasets::find_data_dir(root, {"url_lists", ""}, "all_train.txt", "CNN/DailyMail");
   std::vector<fs::path> story_dirs;
   for (const auto& source : p.get<std::vector<std::string>>("sources")) {
     if (source != "cnn" && source != "dailymail")
@@ -228,7 +228,7 @@ std::shared_ptr<optbench::Dataset> make_cnn_dailymail(const optbench::Params& p)
 }
 
 std::shared_ptr<optbench::Dataset> make_aeslc(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "enron_subject_line", "AESLC-master/enron_subject_line"},
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "enron_subject_line", "AESLC-master/enron_subject_line"},
                                     "train", "AESLC");
   const Tokeniser tokenise(p);
   std::map<std::string, RawSplit> raw;

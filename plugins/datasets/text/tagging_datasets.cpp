@@ -29,7 +29,7 @@ struct TaggingSplit {
   std::int64_t size() const { return static_cast<std::int64_t>(words.size()); }
 };
 
-class TaggingDataset final : public optbench::text::SplitDataset<TaggingSplit> {
+class TaggingDataset final : public optbench::datasets::SplitDataset<TaggingSplit> {
  public:
   TaggingDataset(std::string description, optbench::DataSpec spec, std::map<std::string, TaggingSplit> splits)
       : SplitDataset(std::move(description), std::move(spec), std::move(splits), "sentences") {}
@@ -139,7 +139,7 @@ std::shared_ptr<optbench::Dataset> make_conll2003(const optbench::Params& p) {
   std::map<std::string, std::string> origins;
   for (const auto& [split, names] : {std::pair<const char*, std::vector<std::string>>{"train", {"train.txt", "eng.train"}},
                                      {"validation", {"valid.txt", "eng.testa"}}, {"test", {"test.txt", "eng.testb"}}}) {
-    const fs::path file = optbench::text::find_data_file(root, names, "CoNLL-2003");
+    const fs::path file = optbench::datasets::find_data_file(root, names, "CoNLL-2003");
     raw[split] = optbench::text::read_conll2003(file.string());
     origins[split] = file.string();
   }
@@ -152,7 +152,7 @@ std::shared_ptr<optbench::Dataset> make_wikiann(const optbench::Params& p) {
   std::map<std::string, std::vector<TaggedSentence>> raw;
   std::map<std::string, std::string> origins;
   for (const auto& [split, name] : {std::pair<const char*, const char*>{"train", "train"}, {"validation", "dev"}, {"test", "test"}}) {
-    const fs::path file = optbench::text::find_data_file(root, {name, std::string(name) + ".txt"}, "WikiANN");
+    const fs::path file = optbench::datasets::find_data_file(root, {name, std::string(name) + ".txt"}, "WikiANN");
     raw[split] = optbench::text::read_panx(file.string());
     origins[split] = file.string();
   }

@@ -26,7 +26,7 @@ struct TextSplit {
   std::int64_t size() const { return rows.begin()->second.size(0); }
 };
 
-class TextDataset final : public optbench::text::SplitDataset<TextSplit> {
+class TextDataset final : public optbench::datasets::SplitDataset<TextSplit> {
  public:
   TextDataset(std::string description, optbench::DataSpec spec, std::map<std::string, TextSplit> splits, bool trim)
       : SplitDataset(std::move(description), std::move(spec), std::move(splits), "sequences"), trim_(trim) {}
@@ -163,12 +163,12 @@ std::shared_ptr<optbench::Dataset> make_sentiment(const std::string& title,
 }
 
 std::shared_ptr<optbench::Dataset> make_sst2(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "SST-2"}, "train.tsv", "SST-2");
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "SST-2"}, "train.tsv", "SST-2");
   std::map<std::string, std::vector<LabelledText>> raw;
   std::map<std::string, std::string> origins;
   // GLUE's test.tsv has no labels: dev.tsv is the split results are reported on.
   for (const auto& [split, file] : {std::pair<const char*, const char*>{"train", "train.tsv"}, {"test", "dev.tsv"}}) {
-    const fs::path path = optbench::text::find_data_file(dir, {file}, "SST-2");
+    const fs::path path = optbench::datasets::find_data_file(dir, {file}, "SST-2");
     raw[split] = optbench::text::read_sst2_tsv(path.string());
     origins[split] = path.string();
   }
@@ -176,7 +176,7 @@ std::shared_ptr<optbench::Dataset> make_sst2(const optbench::Params& p) {
 }
 
 std::shared_ptr<optbench::Dataset> make_imdb(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "aclImdb"}, "train", "IMDB");
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "aclImdb"}, "train", "IMDB");
   std::map<std::string, std::vector<LabelledText>> raw;
   std::map<std::string, std::string> origins;
   for (const char* split : {"train", "test"}) {
@@ -215,7 +215,7 @@ std::shared_ptr<optbench::Dataset> make_language_corpus(const std::string& title
                                                         const optbench::Params& p, bool lowercase) {
   std::map<std::string, std::vector<std::vector<std::string>>> words;
   for (const auto& [split, file] : split_files) {
-    const fs::path path = optbench::text::find_data_file(dir, {file}, title);
+    const fs::path path = optbench::datasets::find_data_file(dir, {file}, title);
     words[split] = read_corpus_words(path, lowercase);
   }
   Vocabulary::Counts counts;
@@ -257,7 +257,7 @@ std::shared_ptr<optbench::Dataset> make_language_corpus(const std::string& title
 std::shared_ptr<optbench::Dataset> make_wikitext2(const optbench::Params& p) {
   const bool raw = p.get<std::string>("variant") == "raw";
   const std::string ext = raw ? ".raw" : ".tokens";
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", raw ? "wikitext-2-raw" : "wikitext-2"},
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", raw ? "wikitext-2-raw" : "wikitext-2"},
                                  "wiki.train" + ext, "WikiText-2");
   return make_language_corpus(std::string("WikiText-2") + (raw ? " (raw)" : ""), dir,
                               {{"train", "wiki.train" + ext}, {"validation", "wiki.valid" + ext}, {"test", "wiki.test" + ext}},
@@ -265,7 +265,7 @@ std::shared_ptr<optbench::Dataset> make_wikitext2(const optbench::Params& p) {
 }
 
 std::shared_ptr<optbench::Dataset> make_ptb(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "data", "simple-examples/data"}, "ptb.train.txt",
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "data", "simple-examples/data"}, "ptb.train.txt",
                                  "Penn Treebank");
   return make_language_corpus("Penn Treebank (Mikolov's text-only version)", dir,
                               {{"train", "ptb.train.txt"}, {"validation", "ptb.valid.txt"}, {"test", "ptb.test.txt"}},

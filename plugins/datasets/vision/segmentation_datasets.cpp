@@ -38,7 +38,7 @@ struct SegmentationSplit {
 // File value -> class id, kIgnore, or -1 for a value the dataset never has.
 using LabelMap = std::array<std::int16_t, 256>;
 
-class SegmentationDataset final : public optbench::text::SplitDataset<SegmentationSplit> {
+class SegmentationDataset final : public optbench::datasets::SplitDataset<SegmentationSplit> {
  public:
   SegmentationDataset(std::string description, optbench::DataSpec spec, std::map<std::string, SegmentationSplit> splits,
                       LabelMap labels, std::string accepted_values)
@@ -142,7 +142,7 @@ std::string skipped_text(const std::vector<std::string>& skipped) {
 // ---- Oxford-IIIT Pet: annotations/{trainval,test}.txt list "NAME CLASS SPECIES BREED" ----
 
 std::vector<Sample> read_pet_list(const fs::path& dir, const std::string& file) {
-  const fs::path list = optbench::text::find_data_file(dir / "annotations", {file}, "Oxford-IIIT Pet");
+  const fs::path list = optbench::datasets::find_data_file(dir / "annotations", {file}, "Oxford-IIIT Pet");
   std::ifstream in(list);
   std::vector<Sample> samples;
   std::string line;
@@ -161,7 +161,7 @@ std::vector<Sample> read_pet_list(const fs::path& dir, const std::string& file) 
 }
 
 std::shared_ptr<optbench::Dataset> make_pet(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "oxford-iiit-pet"},
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "oxford-iiit-pet"},
                                                      "annotations/trainval.txt", "Oxford-IIIT Pet");
   const auto size = p.get<std::int64_t>("image_size");
   const auto border = p.get<std::string>("border");
@@ -202,7 +202,7 @@ std::vector<Sample> list_ade(const fs::path& dir, const std::string& split) {
 }
 
 std::shared_ptr<optbench::Dataset> make_ade(const optbench::Params& p) {
-  const fs::path dir = optbench::text::find_data_dir(p.get<std::string>("root"), {"", "ADEChallengeData2016"},
+  const fs::path dir = optbench::datasets::find_data_dir(p.get<std::string>("root"), {"", "ADEChallengeData2016"},
                                                      "images/training", "ADE20K (ADEChallengeData2016)");
   const auto size = p.get<std::int64_t>("image_size");
   const bool skip = p.get<std::string>("on_corrupt") == "skip";

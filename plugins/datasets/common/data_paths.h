@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace optbench::text {
+namespace optbench::datasets {
 
 // The first of `candidates` (sub-directories of root; "" is root itself) that holds
 // `marker`: archives extract into a folder of their own, users point at either.
@@ -16,4 +16,4 @@ std::filesystem::path find_data_dir(const std::filesystem::path& root, const std
 std::filesystem::path find_data_file(const std::filesystem::path& dir, const std::vector<std::string>& names,
                                      const std::string& title);
 
-}  // namespace optbench::text
+}  // namespace optbench::datasets

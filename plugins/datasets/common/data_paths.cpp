@@ -4,7 +4,7 @@
 
 namespace fs = std::filesystem;
 
-namespace optbench::text {
+namespace optbench::datasets {
 
 namespace {
 
@@ -37,4 +37,4 @@ fs::path find_data_file(const fs::path& dir, const std::vector<std::string>& nam
   throw std::runtime_error(title + ": neither " + list + " exists in " + dir.string());
 }
 
-}  // namespace optbench::text
+}  // namespace optbench::datasets

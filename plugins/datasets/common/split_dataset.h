@@ -1,4 +1,4 @@
-// What every text dataset shares: named splits (each knows its size() and its origin,
+// What every split dataset shares (text and segmentation): named splits (each knows its size() and its origin,
 // the files it came from), the DataSpec and the description. Subclasses build batches.
 #pragma once
 
@@ -7,7 +7,7 @@
 #include <map>
 #include <string>
 
-namespace optbench::text {
+namespace optbench::datasets {
 
 template <class Split>
 class SplitDataset : public optbench::Dataset {
@@ -44,4 +44,4 @@ class SplitDataset : public optbench::Dataset {
   std::string unit_;
 };
 
-}  // namespace optbench::text
+}  // namespace optbench::datasets
