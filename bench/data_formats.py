@@ -51,8 +51,8 @@ def words(count):
 def sst2_like(root, train, test, vocabulary, generator):
     """GLUE SST-2's train.tsv and dev.tsv. Sentence lengths follow SST-2's training phrases
     (mostly short, a long tail up to ~50 words); the training sentences hold every word of
-    `vocabulary` (a permutation comes first), so that the host's 20k-word vocabulary fills up. Returns (id lists, labels) of the training split,
-    ids counted from 2 as the host's <pad> = 0 and <unk> = 1."""
+    `vocabulary` (a permutation comes first), so that the host's 20k-word vocabulary fills up.
+    Returns the training split's id lists (ids from 2: the host's <pad> is 0, <unk> 1) and labels."""
     os.makedirs(root, exist_ok=True)
     vocab = words(vocabulary - 2)
     uniform = torch.rand(train + test, generator=generator, dtype=torch.float64)
