@@ -14,9 +14,7 @@ namespace F = torch::nn::functional;
 namespace {
 
 void require_masks(const optbench::DataSpec& spec, const char* model) {
-  auto target = spec.attributes.find("target");
-  if (spec.modality != "image" || spec.input_shape.size() != 3 || target == spec.attributes.end() ||
-      target->second != "mask" || spec.num_classes < 2)
+  if (spec.modality != "image" || spec.input_shape.size() != 3 || spec.target() != "mask" || spec.num_classes < 2)
     throw std::invalid_argument(std::string(model) +
                                 " needs images (C x H x W) with per-pixel masks of at least 2 classes");
 }

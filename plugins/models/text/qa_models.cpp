@@ -28,7 +28,7 @@ class TransformerQa final : public optbench::Model {
     const auto dim = p.get<std::int64_t>("dim"), layers = p.get<std::int64_t>("layers"), heads = p.get<std::int64_t>("heads");
     check_heads(dim, heads, "transformer_qa");
     dropout_ = p.get<double>("dropout");
-    sep_ = token_id(spec, "<sep>", "transformer_qa");
+    sep_ = spec.token_id("<sep>", "transformer_qa");
     auto question = spec.attributes.find("max_question_length");
     if (question == spec.attributes.end()) throw std::invalid_argument("transformer_qa needs the dataset's max_question_length");
     const std::int64_t positions = std::stoll(question->second) + 1 + spec.input_shape[0];

@@ -65,7 +65,7 @@ class TransformerSeq2Seq final : public optbench::Seq2SeqModel {
     check_heads(shape_.dim, shape_.heads, name);
     if (bart) {
       mask_prob_ = p.get<double>("mask_prob");
-      unk_ = token_id(spec, "<unk>", name);
+      unk_ = spec.token_id("<unk>", name);
     }
     auto target_length = spec.attributes.find("max_target_length");
     if (target_length == spec.attributes.end())

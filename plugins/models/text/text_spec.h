@@ -11,8 +11,7 @@ namespace optbench::text_models {
 // Throws std::invalid_argument unless `spec` is tokenised text whose target is
 // `target` ("label" for classifiers, "next_token" for language models).
 inline void require_text(const DataSpec& spec, const std::string& target, const std::string& model) {
-  auto it = spec.attributes.find("target");
-  const std::string have = it == spec.attributes.end() ? "none" : it->second;
+  const std::string have = spec.target().empty() ? "none" : spec.target();
   if (spec.modality != "text" || spec.vocabulary.empty() || spec.pad_id < 0 || spec.input_shape.size() != 1)
     throw std::invalid_argument(model + " needs tokenised text with a vocabulary and a padding id, got modality '" +
                                 spec.modality + "'");
@@ -29,12 +28,5 @@ inline void require_text(const DataSpec& spec, const std::string& target, const 
 }
 
 inline std::int64_t vocab_size(const DataSpec& spec) { return static_cast<std::int64_t>(spec.vocabulary.size()); }
-
-// The id of a special token such as "<bos>"; throws naming the model if the vocabulary lacks it.
-inline std::int64_t token_id(const DataSpec& spec, const std::string& token, const std::string& model) {
-  for (std::size_t i = 0; i < spec.vocabulary.size(); ++i)
-    if (spec.vocabulary[i] == token) return static_cast<std::int64_t>(i);
-  throw std::invalid_argument(model + " needs the token " + token + " in the dataset's vocabulary");
-}
 
 }  // namespace optbench::text_models

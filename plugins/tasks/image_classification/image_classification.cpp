@@ -20,10 +20,9 @@ class ImageClassification final : public optbench::Task {
                                   spec.modality + "'");
     if (spec.num_classes < 2)
       throw std::invalid_argument("image_classification needs at least 2 classes");
-    if (auto target = spec.attributes.find("target"); target != spec.attributes.end() && target->second != "label")
+    if (const std::string target = spec.target(); !target.empty() && target != "label")
       throw std::invalid_argument("image_classification needs one label per image, but this dataset's target is '" +
-                                  target->second + "'" +
-                                  (target->second == "mask" ? " (use the semantic_segmentation task)" : ""));
+                                  target + "'" + (target == "mask" ? " (use the semantic_segmentation task)" : ""));
     if (spec.input_shape.size() != 3 ||
         spec.mean.size() != static_cast<size_t>(spec.input_shape[0]) ||
         spec.std.size() != spec.mean.size())

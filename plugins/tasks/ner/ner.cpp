@@ -45,8 +45,8 @@ class EntityF1 final : public optbench::MetricAccumulator {
 class Ner final : public optbench::Task {
  public:
   Ner(const optbench::Params&, const optbench::DataSpec& spec) {
-    auto target = spec.attributes.find("target"), tags = spec.attributes.find("tags");
-    if (spec.modality != "text" || target == spec.attributes.end() || target->second != "tags" || tags == spec.attributes.end())
+    auto tags = spec.attributes.find("tags");
+    if (spec.modality != "text" || spec.target() != "tags" || tags == spec.attributes.end())
       throw std::invalid_argument("ner needs tagged sentences (e.g. conll2003, wikiann_en), got modality '" + spec.modality + "'");
     tags_ = split_commas(tags->second);
   }

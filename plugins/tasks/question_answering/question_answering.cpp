@@ -55,8 +55,7 @@ class QuestionAnswering final : public optbench::Task {
  public:
   QuestionAnswering(const optbench::Params& p, const optbench::DataSpec& spec)
       : max_answer_length_(p.get<std::int64_t>("max_answer_length")) {
-    auto target = spec.attributes.find("target");
-    if (spec.modality != "text" || target == spec.attributes.end() || target->second != "span")
+    if (spec.modality != "text" || spec.target() != "span")
       throw std::invalid_argument("question_answering needs questions with answer spans (e.g. squad_v1, tweet_qa), got modality '" +
                                   spec.modality + "'");
   }

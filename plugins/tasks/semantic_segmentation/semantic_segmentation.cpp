@@ -54,8 +54,7 @@ class SemanticSegmentation final : public optbench::Task {
     if (scale_range_[0] > scale_range_[1])
       throw std::invalid_argument("semantic_segmentation: scale_range [" + optbench::format_number(scale_range_[0]) +
                                   ", " + optbench::format_number(scale_range_[1]) + "] has its bounds the wrong way round");
-    auto target = spec.attributes.find("target");
-    if (spec.modality != "image" || target == spec.attributes.end() || target->second != "mask")
+    if (spec.modality != "image" || spec.target() != "mask")
       throw std::invalid_argument("semantic_segmentation needs images with a per-pixel mask (a segmentation dataset)");
     if (spec.num_classes < 2) throw std::invalid_argument("semantic_segmentation needs at least 2 classes");
     if (spec.mean.size() != 3 || spec.std.size() != 3)

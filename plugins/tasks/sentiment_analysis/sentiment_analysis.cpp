@@ -10,11 +10,10 @@ namespace {
 class SentimentAnalysis final : public optbench::Task {
  public:
   SentimentAnalysis(const optbench::Params&, const optbench::DataSpec& spec) {
-    auto target = spec.attributes.find("target");
-    if (spec.modality != "text" || target == spec.attributes.end() || target->second != "label")
+    const std::string target = spec.target();
+    if (spec.modality != "text" || target != "label")
       throw std::invalid_argument("sentiment_analysis needs labelled text (e.g. sst2, imdb), got modality '" +
-                                  spec.modality + "'" +
-                                  (target == spec.attributes.end() ? "" : " with target '" + target->second + "'"));
+                                  spec.modality + "'" + (target.empty() ? "" : " with target '" + target + "'"));
     if (spec.num_classes < 2) throw std::invalid_argument("sentiment_analysis needs at least 2 classes");
   }
 

@@ -13,12 +13,6 @@ namespace metrics = optbench::text_metrics;
 
 namespace {
 
-std::int64_t id_of(const optbench::DataSpec& spec, const std::string& token, const std::string& task) {
-  for (std::size_t i = 0; i < spec.vocabulary.size(); ++i)
-    if (spec.vocabulary[i] == token) return static_cast<std::int64_t>(i);
-  throw std::invalid_argument(task + " needs the token " + token + " in the dataset's vocabulary");
-}
-
 // Token ids back to text: special tokens dropped, words joined by spaces; with
 // `sentence_lines`, a newline after each sentence-final token (rougeLsum's sentences).
 class Detokeniser {
@@ -111,10 +105,10 @@ class SequenceToSequence : public optbench::Task {
  public:
   SequenceToSequence(const optbench::Params& p, const optbench::DataSpec& spec, std::string name)
       : name_(std::move(name)), spec_(spec) {
-    auto target = spec.attributes.find("target");
-    if (spec.modality != "text" || target == spec.attributes.end() || target->second != "sequence")
+    const std::string target = spec.target();
+    if (spec.modality != "text" || target != "sequence")
       throw std::invalid_argument(name_ + " needs source/target text pairs (e.g. iwslt14_en_de, cnn_dailymail), got modality '" +
-                                  spec.modality + "'" + (target == spec.attributes.end() ? "" : " with target '" + target->second + "'"));
+                                  spec.modality + "'" + (target.empty() ? "" : " with target '" + target + "'"));
     generation_.beam_size = p.get<std::int64_t>("beam_size");
     generation_.length_penalty = p.get<double>("length_penalty");
     generation_.max_length = p.get<std::int64_t>("max_length");
@@ -124,8 +118,8 @@ class SequenceToSequence : public optbench::Task {
         throw std::invalid_argument(name_ + ": the dataset gives no max_target_length; set the task's max_length");
       generation_.max_length = std::stoll(longest->second) + 1;
     }
-    generation_.bos = id_of(spec, "<bos>", name_);
-    generation_.eos = id_of(spec, "<eos>", name_);
+    generation_.bos = spec.token_id("<bos>", name_);
+    generation_.eos = spec.token_id("<eos>", name_);
     generation_.pad = spec.pad_id;
   }
 

@@ -40,11 +40,11 @@ class Perplexity final : public optbench::MetricAccumulator {
 class TextGeneration final : public optbench::Task {
  public:
   TextGeneration(const optbench::Params&, const optbench::DataSpec& spec) : pad_(spec.pad_id) {
-    auto target = spec.attributes.find("target");
-    if (spec.modality != "text" || target == spec.attributes.end() || target->second != "next_token")
+    const std::string target = spec.target();
+    if (spec.modality != "text" || target != "next_token")
       throw std::invalid_argument("text_generation needs a language-modelling corpus (e.g. wikitext2, "
                                   "ptb_text_only), got modality '" + spec.modality + "'" +
-                                  (target == spec.attributes.end() ? "" : " with target '" + target->second + "'"));
+                                  (target.empty() ? "" : " with target '" + target + "'"));
     if (spec.vocabulary.empty()) throw std::invalid_argument("text_generation needs the dataset's vocabulary");
   }
 

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,19 @@ struct DataSpec {
   std::vector<std::string> vocabulary;
   std::int64_t pad_id = -1;
   std::map<std::string, std::string> attributes;  // free-form hints, e.g. "augment" = "rotate"
+
+  // attributes["target"], what each sample maps to ("label", "mask", "next_token", "sequence",
+  // "span", "tags"), or "" when the dataset sets none.
+  std::string target() const {
+    auto it = attributes.find("target");
+    return it == attributes.end() ? std::string() : it->second;
+  }
+  // The id of `token` in `vocabulary`; std::invalid_argument naming `who` when it is not there.
+  std::int64_t token_id(const std::string& token, const std::string& who) const {
+    for (std::size_t i = 0; i < vocabulary.size(); ++i)
+      if (vocabulary[i] == token) return static_cast<std::int64_t>(i);
+    throw std::invalid_argument(who + " needs the token " + token + " in the dataset's vocabulary");
+  }
 };
 
 class Dataset {
