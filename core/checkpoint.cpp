@@ -29,6 +29,20 @@ extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 }  // namespace
 
+void save_module(torch::nn::Module& model, const fs::path& path) {
+  write_atomically(path, [&](const fs::path& tmp) {
+    torch::serialize::OutputArchive archive;
+    model.save(archive);
+    archive.save_to(tmp.string());
+  });
+}
+
+void load_module(torch::nn::Module& model, const fs::path& path, const torch::Device& device) {
+  torch::serialize::InputArchive archive;
+  archive.load_from(path.string(), device);
+  model.load(archive);
+}
+
 void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& optimizer,
                      const TrainingProgress& p) {
   write_atomically(path, [&](const fs::path& tmp) {
@@ -45,9 +59,12 @@ void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& 
     archive.write("best", double_tensor(p.best));
     archive.write("train_seconds", double_tensor(p.train_seconds));
     archive.write("data_wait_seconds", double_tensor(p.data_wait_seconds));
+    archive.write("forward_backward_seconds", double_tensor(p.forward_backward_seconds));
+    archive.write("optimizer_seconds", double_tensor(p.optimizer_seconds));
     archive.write("final_train_loss", double_tensor(p.final_train_loss));
     archive.write("finished", int_tensor(p.finished));
     archive.write("metrics_bytes", int_tensor(p.metrics_bytes));
+    archive.write("events_bytes", int_tensor(p.events_bytes));
     archive.write("best_json", bytes_tensor(p.best_json));
     archive.write("schedule", torch::tensor(p.schedule, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
@@ -76,11 +93,18 @@ bool load_checkpoint(const fs::path& path, Model& model, Optimizer& optimizer, T
   p.samples_seen = read("samples_seen").item<std::int64_t>();
   p.best = read("best").item<double>();
   p.train_seconds = read("train_seconds").item<double>();
-  torch::Tensor data_wait;  // absent from checkpoints of older versions
-  p.data_wait_seconds = archive.try_read("data_wait_seconds", data_wait) ? data_wait.item<double>() : 0.0;
+  auto read_or_zero = [&](const char* key) {  // absent from checkpoints of older versions
+    torch::Tensor t;
+    return archive.try_read(key, t) ? t.item<double>() : 0.0;
+  };
+  p.data_wait_seconds = read_or_zero("data_wait_seconds");
+  p.forward_backward_seconds = read_or_zero("forward_backward_seconds");
+  p.optimizer_seconds = read_or_zero("optimizer_seconds");
   p.final_train_loss = read("final_train_loss").item<double>();
   p.finished = read("finished").item<std::int64_t>() != 0;
   p.metrics_bytes = read("metrics_bytes").item<std::int64_t>();
+  torch::Tensor events_bytes;
+  p.events_bytes = archive.try_read("events_bytes", events_bytes) ? events_bytes.item<std::int64_t>() : -1;
   p.best_json = bytes_string(read("best_json").contiguous());
   auto schedule = read("schedule").contiguous();
   p.schedule.assign(schedule.data_ptr<double>(), schedule.data_ptr<double>() + schedule.numel());

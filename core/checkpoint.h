@@ -16,8 +16,10 @@ struct TrainingProgress {
   std::int64_t epoch = 0, step = 0, gradient_evaluations = 0, since_best = 0, samples_seen = 0;
   double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
   double data_wait_seconds = 0;     // of train_seconds, spent waiting for the next batch
+  double forward_backward_seconds = 0, optimizer_seconds = 0;  // of train_seconds, in the step
   bool finished = false;            // the last epoch ran, or early stopping ended the run
   std::int64_t metrics_bytes = 0;   // metrics.jsonl's size at the checkpoint
+  std::int64_t events_bytes = -1;   // the TensorBoard event file's (-1: not recorded)
   std::string best_json = "{}";     // best_epoch and best_validation of summary.json
   std::vector<double> schedule;     // LrSchedule::state()
 };
@@ -28,6 +30,10 @@ void save_checkpoint(const std::filesystem::path& path, const Model& model, cons
 // Returns false when there is no checkpoint.
 bool load_checkpoint(const std::filesystem::path& path, Model& model, Optimizer& optimizer,
                      TrainingProgress& progress, const torch::Device& device);
+
+// A model's parameters and buffers alone (best_model.pt), written atomically.
+void save_module(torch::nn::Module& model, const std::filesystem::path& path);
+void load_module(torch::nn::Module& model, const std::filesystem::path& path, const torch::Device& device);
 
 // SIGINT, SIGTERM and SIGUSR1 (Slurm's warning before the time limit) ask the trainer to stop
 // at the end of the current epoch, after its checkpoint.

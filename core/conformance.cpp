@@ -77,13 +77,13 @@ Check converges(const PluginRegistry& registry, const std::string& name, const S
   const ParamSpec* lr_spec = schema.find("lr");
   if (lr_spec && lr_spec->optional) lrs.push_back(std::nullopt);
   Params probe = defaults;
-  if (set_learning_rate(probe, schema, 1e-3, registry)) lrs.insert(lrs.end(), kLrGrid.begin(), kLrGrid.end());
+  if (set_optimizer_value(probe, schema, "lr", 1e-3, registry)) lrs.insert(lrs.end(), kLrGrid.begin(), kLrGrid.end());
   if (lrs.empty()) lrs.push_back(std::nullopt);
   double best = INFINITY;
   std::string refused;
   for (const auto& lr : lrs) {
     Params p = defaults;
-    if (lr && !set_learning_rate(p, schema, *lr, registry)) continue;
+    if (lr && !set_optimizer_value(p, schema, "lr", *lr, registry)) continue;
     std::unique_ptr<Trial> trial;
     try {
       trial = make_trial(registry, name, p, problem, {start}, 1);

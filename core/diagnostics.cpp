@@ -1,5 +1,7 @@
 #include "diagnostics.h"
 
+#include <cstdio>
+
 #include <c10/util/Exception.h>
 
 #include <algorithm>
@@ -64,6 +66,12 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 std::string message_of(const std::exception& e) {
   if (const auto* c10_error = dynamic_cast<const c10::Error*>(&e)) return c10_error->what_without_backtrace();
   return e.what();
+}
+
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g", x);
+  return buf;
 }
 
 }  // namespace optbench::core

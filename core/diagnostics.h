@@ -24,6 +24,9 @@ class ConfigError : public std::runtime_error {
 std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
+// Three significant digits, for labels and directory names: 0.001, 3.16e-05, 0.9.
+std::string short_number(double x);
+
 // e.what(), without the C++ stack trace LibTorch appends to its own errors (c10::Error).
 std::string message_of(const std::exception& e);
 

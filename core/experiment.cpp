@@ -1,5 +1,6 @@
 #include "experiment.h"
 
+#include <cmath>
 #include <filesystem>
 
 #include "toml_params.h"
@@ -60,8 +61,32 @@ Schema make_dataset_host_schema() {
   return s;
 }
 
-const std::set<std::string> kTopLevelKeys = {"name", "output_dir", "optimizers", "task", "dataset",
-                                             "model", "training", "optimizer", "lr_overrides"};
+Schema make_analysis_schema() {
+  Schema s;
+  s.add(spec("loss_thresholds", std::vector<double>{},
+             "training losses to reach: the report gives steps and seconds to each"));
+  s.add(spec("metric_thresholds", std::vector<double>{},
+             "validation values of the task's primary metric to reach: steps and seconds to each"));
+  s.add(spec("good_region", 0.05,
+             "sensitivity: a sweep point is good within this fraction of the best final metric",
+             unit_open));
+  s.add(spec("train_metrics", true,
+             "evaluate a fixed training subset (the validation split's size) every epoch, for the "
+             "generalisation gap"));
+  s.add(spec("hessian_top_k", std::int64_t{0},
+             "top eigenvalues of the training-loss Hessian at the best checkpoint, by power iteration; 0 = off",
+             non_negative));
+  s.add(spec("hessian_batches", std::int64_t{4}, "the Hessian of the mean loss over the first N training batches",
+             at_least_one));
+  s.add(spec("hessian_iterations", std::int64_t{50}, "power iterations at most, per eigenvalue", at_least_one));
+  s.add(spec("cka_samples", std::int64_t{0},
+             "linear CKA between the optimizers' best models on the first N validation samples; 0 = off",
+             non_negative));
+  return s;
+}
+
+const std::set<std::string> kTopLevelKeys = {"name", "output_dir", "optimizers", "task", "dataset", "model",
+                                             "training", "optimizer", "lr_overrides", "sweep", "analysis"};
 
 // Collects every problem so that one `validate` shows them all.
 class Problems {
@@ -154,15 +179,17 @@ std::vector<std::string> optimizer_names(const toml::table& root, const Catalog&
   return names;
 }
 
-// The parameter that holds an optimizer's lr: its own `lr`, else its base optimizer's (SAM).
-// Returns the component parameter's name for a base, "" for its own lr, nullopt for neither.
-std::optional<std::string> lr_holder(const Schema& schema, const Params& params, const Catalog& catalog) {
-  if (schema.find("lr")) return std::string();
+// The parameter table that holds an optimizer's parameter `name`: its own, else its base
+// optimizer's (SAM). Returns the component parameter's name for a base, "" for its own, nullopt
+// for neither.
+std::optional<std::string> holder_of(const std::string& name, const Schema& schema, const Params& params,
+                                     const Catalog& catalog) {
+  if (schema.find(name)) return std::string();
   for (const auto& spec : schema.specs()) {
     if (spec.type != ValueType::kComponent || spec.component_kind != Kind::kOptimizer) continue;
     const auto& base = std::get<ComponentRef>(params.value(spec.name));
     const CatalogEntry* entry = catalog.find(Kind::kOptimizer, base.name);
-    if (entry && entry->schema->find("lr")) return spec.name;
+    if (entry && entry->schema->find(name)) return spec.name;
   }
   return std::nullopt;
 }
@@ -170,7 +197,7 @@ std::optional<std::string> lr_holder(const Schema& schema, const Params& params,
 // lr_overrides.X sets X's `lr`, or for a wrapper without one (SAM) its base optimizer's `lr`.
 void override_lr(Params& params, const Schema& schema, const toml::node& lr, const std::string& name,
                  const toml::table* table, const Catalog& catalog, const std::string& path) {
-  const auto holder = lr_holder(schema, params, catalog);
+  const auto holder = holder_of("lr", schema, params, catalog);
   if (!holder)
     throw ConfigError(location_of(lr, path), "optimizer '" + name + "' has no parameter 'lr' to override");
   const std::string section = "[optimizer." + name + (holder->empty() ? "" : "." + *holder) + "]";
@@ -182,7 +209,102 @@ void override_lr(Params& params, const Schema& schema, const toml::node& lr, con
                             ? schema
                             : *catalog.find(Kind::kOptimizer, std::get<ComponentRef>(params.value(*holder)).name)->schema;
   parse_value(lr, *owner.find("lr"), path, "[lr_overrides] " + name);  // type and bounds, with location
-  set_learning_rate(params, schema, *lr.value<double>(), catalog);
+  set_optimizer_value(params, schema, "lr", *lr.value<double>(), catalog);
+}
+
+// One [sweep] entry: [v1, v2, ...], {values = [...]}, {grid = [lo, hi, n]} or {log_grid = [lo, hi, n]}.
+SweepAxis parse_sweep_axis(const std::string& key, const toml::node& node, const std::string& path) {
+  const std::string where = "[sweep] " + key;
+  const std::string accepted = "accepted: an array of numbers, {values = [...]}, {grid = [low, high, points]} "
+                               "or {log_grid = [low, high, points]}";
+  auto numbers = [&](const toml::node& n) {
+    const toml::array* array = n.as_array();
+    if (!array || array->empty())
+      throw ConfigError(location_of(n, path), where + " must be a non-empty array of numbers; " + accepted);
+    std::vector<double> out;
+    for (const auto& e : *array) {
+      auto x = e.value<double>();
+      if (!x || !std::isfinite(*x))
+        throw ConfigError(location_of(e, path), where + ": expected a finite number, got " + toml_type_name(e));
+      out.push_back(*x);
+    }
+    return out;
+  };
+  SweepAxis axis;
+  axis.parameter = key;
+  if (node.is_array()) {
+    axis.values = numbers(node);
+  } else if (const toml::table* table = node.as_table(); table && table->size() == 1) {
+    const auto first = table->begin();  // its entry is a proxy that lives in the iterator
+    const toml::key& form_key = first->first;
+    const toml::node& form = first->second;
+    const std::string f(form_key.str());
+    if (f == "values") {
+      axis.values = numbers(form);
+    } else if (f == "grid" || f == "log_grid") {
+      const auto v = numbers(form);
+      const std::string shape = where + " " + f + " = [low, high, points]";
+      if (v.size() != 3 || v[2] != std::floor(v[2]) || v[2] < 2 || !(v[0] < v[1]))
+        throw ConfigError(location_of(form, path), shape + " needs low < high and a whole number of points >= 2");
+      axis.log_scale = f == "log_grid";
+      if (axis.log_scale && v[0] <= 0)
+        throw ConfigError(location_of(form, path), shape + " needs low > 0 (a log grid)");
+      const auto n = static_cast<int>(v[2]);
+      for (int i = 0; i < n; ++i) {
+        const double t = static_cast<double>(i) / (n - 1);
+        // Powers of ten stay exact: log_grid = [1e-4, 1e-1, 4] gives 0.0001, 0.001, 0.01, 0.1.
+        axis.values.push_back(axis.log_scale
+                                  ? std::pow(10.0, std::log10(v[0]) + t * (std::log10(v[1]) - std::log10(v[0])))
+                                  : v[0] + t * (v[1] - v[0]));
+      }
+      axis.values.front() = v[0];
+      axis.values.back() = v[1];
+    } else {
+      throw ConfigError(location_of(form_key, path),
+                        where + ": unknown form '" + f + "'" + did_you_mean(f, {"log_grid", "grid", "values"}) +
+                            " (" + accepted + ")");
+    }
+  } else {
+    throw ConfigError(location_of(node, path), where + ": " + accepted);
+  }
+  for (size_t i = 0; i < axis.values.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (axis.values[i] == axis.values[j])
+        throw ConfigError(location_of(node, path), where + ": value " + format_number(axis.values[i]) + " is listed twice");
+  return axis;
+}
+
+// Every axis must apply to at least one selected optimizer, with every value in its bounds.
+std::vector<SweepAxis> parse_sweep(const toml::table& table, const std::vector<Selection>& optimizers,
+                                   const Catalog& catalog, const std::string& path) {
+  std::vector<SweepAxis> axes;
+  for (const auto& [key, node] : table) {
+    SweepAxis axis = parse_sweep_axis(std::string(key.str()), node, path);
+    const std::string where = "[sweep] " + axis.parameter;
+    if (axis.parameter == "seed" || axis.parameter == "seeds")
+      throw ConfigError(location_of(key, path), where + ": seeds are not swept here; set [training] seeds");
+    std::vector<std::string> known;
+    bool applies = false;
+    for (const auto& optimizer : optimizers) {
+      const Schema& schema = *catalog.find(Kind::kOptimizer, optimizer.name)->schema;
+      for (const auto& n : schema.names())
+        if (std::find(known.begin(), known.end(), n) == known.end()) known.push_back(n);
+      for (double value : axis.values) {
+        Params probe = optimizer.params;
+        try {
+          applies = set_optimizer_value(probe, schema, axis.parameter, value, catalog) || applies;
+        } catch (const std::invalid_argument& e) {
+          throw ConfigError(location_of(node, path), where + " for " + optimizer.name + ": " + e.what());
+        }
+      }
+    }
+    if (!applies)
+      throw ConfigError(location_of(key, path),
+                        where + ": no selected optimizer has a numeric parameter '" + axis.parameter + "'" +
+                            did_you_mean(axis.parameter, known) + " (their parameters: " + join(known) + ")");
+    axes.push_back(std::move(axis));
+  }
+  return axes;
 }
 
 void apply_overrides(toml::table& root, const Overrides& o) {
@@ -211,20 +333,28 @@ void apply_overrides(toml::table& root, const Overrides& o) {
 
 }  // namespace
 
-bool set_learning_rate(Params& params, const Schema& schema, double lr, const Catalog& catalog) {
-  const auto holder = lr_holder(schema, params, catalog);
+bool set_optimizer_value(Params& params, const Schema& schema, const std::string& name, double value,
+                         const Catalog& catalog) {
+  const auto holder = holder_of(name, schema, params, catalog);
   if (!holder) return false;
+  auto set = [&](Params& target, const Schema& owner) {
+    const ParamSpec& spec = *owner.find(name);
+    Value v = value;
+    if (spec.type == ValueType::kInt) {
+      if (value != std::floor(value))
+        throw std::invalid_argument(name + ": " + format_number(value) + " is not a whole number");
+      v = static_cast<std::int64_t>(value);
+    }
+    if (auto problem = check_value(spec, v)) throw std::invalid_argument(name + ": " + *problem);
+    target.set(name, v);
+  };
   if (holder->empty()) {
-    if (auto problem = check_value(*schema.find("lr"), Value(lr))) throw std::invalid_argument("lr: " + *problem);
-    params.set("lr", lr);
+    set(params, schema);
     return true;
   }
   ComponentRef base = std::get<ComponentRef>(params.value(*holder));
   auto base_params = std::make_shared<Params>(base.params ? *base.params : Params{});
-  const Schema& base_schema = *catalog.find(Kind::kOptimizer, base.name)->schema;
-  if (auto problem = check_value(*base_schema.find("lr"), Value(lr)))
-    throw std::invalid_argument("lr: " + *problem);
-  base_params->set("lr", lr);
+  set(*base_params, *catalog.find(Kind::kOptimizer, base.name)->schema);
   base.params = base_params;
   params.set(*holder, base);
   return true;
@@ -232,6 +362,11 @@ bool set_learning_rate(Params& params, const Schema& schema, double lr, const Ca
 
 const Schema& training_schema() {
   static const Schema schema = make_training_schema();
+  return schema;
+}
+
+const Schema& analysis_schema() {
+  static const Schema schema = make_analysis_schema();
   return schema;
 }
 
@@ -351,7 +486,22 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     }
   });
 
-  problems.throw_if_any();
+  problems.check([&] {
+    const toml::table* table = sub_table(root, "analysis", path);
+    ResolveOptions options{path, "[analysis]", table ? location_of(*table, path) : SourceLocation{path}, {}, true};
+    Params p = resolve_params(table, analysis_schema(), options);
+    ex.analysis.loss_thresholds = p.get<std::vector<double>>("loss_thresholds");
+    ex.analysis.metric_thresholds = p.get<std::vector<double>>("metric_thresholds");
+    ex.analysis.good_region = p.get<double>("good_region");
+    ex.analysis.train_metrics = p.get<bool>("train_metrics");
+    ex.analysis.hessian_top_k = p.get<std::int64_t>("hessian_top_k");
+    ex.analysis.hessian_batches = p.get<std::int64_t>("hessian_batches");
+    ex.analysis.hessian_iterations = p.get<std::int64_t>("hessian_iterations");
+    ex.analysis.cka_samples = p.get<std::int64_t>("cka_samples");
+  });
+  problems.throw_if_any();  // the sweep is checked against the optimizers resolved above
+  if (const toml::table* sweep = sub_table(root, "sweep", path))
+    ex.sweep = parse_sweep(*sweep, ex.optimizers, catalog, path);
   return ex;
 }
 

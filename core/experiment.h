@@ -38,6 +38,26 @@ struct PolicyOverrides {
   std::optional<double> label_smoothing;
 };
 
+// One swept optimizer parameter ([sweep]): each value becomes runs of every optimizer that has
+// the parameter (its own, or for SAM/GSAM its base optimizer's); the others keep their value.
+struct SweepAxis {
+  std::string parameter;  // e.g. "lr", "weight_decay", "momentum"
+  std::vector<double> values;
+  bool log_scale = false;  // from log_grid: plots and the good region's width use log10
+};
+
+// [analysis]: what the report computes from the runs.
+struct AnalysisSpec {
+  std::vector<double> loss_thresholds;    // training loss to reach (time to threshold)
+  std::vector<double> metric_thresholds;  // validation primary metric to reach
+  double good_region = 0.05;              // within this fraction of the best final metric
+  bool train_metrics = true;              // evaluate a fixed training subset each epoch (gap)
+  std::int64_t hessian_top_k = 0;         // top Hessian eigenvalues at the best checkpoint (0: off)
+  std::int64_t hessian_batches = 4;       // ... of the mean loss over this many training batches
+  std::int64_t hessian_iterations = 50;   // power iterations at most, per eigenvalue
+  std::int64_t cka_samples = 0;           // linear CKA between optimizers on this many validation samples (0: off)
+};
+
 struct Experiment {
   std::string file;
   std::string name;
@@ -48,6 +68,8 @@ struct Experiment {
   TrainingSpec training;
   PolicyOverrides policy;
   std::vector<Selection> optimizers;  // in the order given
+  std::vector<SweepAxis> sweep;       // empty: one run per optimizer and seed
+  AnalysisSpec analysis;
 };
 
 // Command-line overrides of the common keys, applied before validation.
@@ -62,11 +84,14 @@ struct Overrides {
 Experiment load_experiment(const std::string& path, const Catalog& catalog,
                            const Overrides& overrides = {});
 
-// Sets an optimizer's learning rate: its `lr`, or for a wrapper without one (SAM) its base
-// optimizer's `lr`. Returns false if neither exists. `lr` is checked against the bounds.
-bool set_learning_rate(Params& params, const Schema& schema, double lr, const Catalog& catalog);
+// Sets an optimizer's numeric parameter `name` (e.g. "lr"): its own, or for a wrapper without one
+// (SAM) its base optimizer's. Returns false if neither has it. Throws std::invalid_argument when
+// the value is out of the parameter's bounds (or not whole for an integer parameter).
+bool set_optimizer_value(Params& params, const Schema& schema, const std::string& name, double value,
+                         const Catalog& catalog);
 
-// The host's own schema of [training] (shared with `describe` and the docs).
+// The host's own schemas of [training] and [analysis] (shared with `describe` and the docs).
 const Schema& training_schema();
+const Schema& analysis_schema();
 
 }  // namespace optbench::core

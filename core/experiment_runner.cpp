@@ -8,6 +8,9 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "diagnostics.h"
+#include "representations.h"
+#include "results.h"
+#include "run_plan.h"
 #include "trainer.h"
 
 namespace fs = std::filesystem;
@@ -35,10 +38,25 @@ void write_table(std::ostringstream& out, const std::string& header, const Param
   for (const auto& [k, v] : params.values()) out << k << " = " << to_string(v) << "\n";
 }
 
-std::string csv_field(const json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+// experiment.json: what the report needs to know besides the runs' own files.
+json experiment_info(const Experiment& ex, const Task& task) {
+  json sweep = json::array();
+  for (const auto& axis : ex.sweep)
+    sweep.push_back({{"parameter", axis.parameter}, {"values", axis.values}, {"log_scale", axis.log_scale}});
+  const auto& a = ex.analysis;
+  return json{{"name", ex.name},
+              {"file", ex.file},
+              {"task", ex.task.name},
+              {"dataset", ex.dataset.name},
+              {"model", ex.model.name},
+              {"primary_metric", task.primary_metric()},
+              {"higher_is_better", task.higher_is_better()},
+              {"epochs", ex.training.epochs},
+              {"seeds", ex.training.seeds},
+              {"sweep", sweep},
+              {"analysis", {{"loss_thresholds", a.loss_thresholds}, {"metric_thresholds", a.metric_thresholds},
+                            {"good_region", a.good_region}, {"train_metrics", a.train_metrics}}},
+              {"runs", json::array()}};
 }
 
 bool completed(const fs::path& dir, json& summary) {
@@ -95,72 +113,59 @@ std::string resolved_config(const Experiment& ex, const Selection& optimizer, st
 
 int run_experiment(const Experiment& ex, const PluginRegistry& registry) {
   const fs::path root = fs::path(ex.output_dir) / ex.name;
-  spdlog::info("experiment '{}': {} optimizer(s) x {} seed(s), results in {}", ex.name, ex.optimizers.size(),
-               ex.training.seeds.size(), root.string());
+  const std::vector<PlannedRun> runs = plan_runs(ex, registry);
+  spdlog::info("experiment '{}': {} run(s) of {} optimizer(s), {} seed(s){}; results in {}", ex.name, runs.size(),
+               ex.optimizers.size(), ex.training.seeds.size(), ex.sweep.empty() ? "" : " and a sweep",
+               root.string());
   const Assembly assembly = assemble(ex, registry);
   install_stop_handlers();
   spdlog::info("data: {}", assembly.splits.description);
 
-  std::vector<json> summaries;
-  int not_completed = 0;
-  for (const auto& optimizer : ex.optimizers) {
-    for (const auto seed : ex.training.seeds) {
-      const std::string config = resolved_config(ex, optimizer, seed, registry);
-      RunSpec spec{&optimizer, seed,
-                   root / (optimizer.name + "_seed" + std::to_string(seed) + "_" + short_hash(config)),
-                   "[" + optimizer.name + " seed " + std::to_string(seed) + "]"};
-      json summary;
-      if (completed(spec.dir, summary)) {
-        spdlog::info("{} already completed in {}: skipped", spec.label, spec.dir.string());
-      } else {
-        write_text_atomically(spec.dir / "config.toml", config);
-        try {
-          summary = train_run(assembly, spec);
-        } catch (const Interrupted&) {
-          throw;  // the remaining runs wait for the rerun too
-        } catch (const std::exception& e) {
-          // One failing run must not lose the others.
-          spdlog::error("{} failed: {}", spec.label, message_of(e));
-          summary = json{{"optimizer", optimizer.name}, {"seed", seed}, {"status", "failed"}, {"error", message_of(e)}};
-          write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
-        }
-      }
-      summary["run_dir"] = spec.dir.string();
-      if (summary.value("status", "") != "completed") ++not_completed;
-      summaries.push_back(summary);
-    }
+  std::vector<RunSpec> specs;
+  std::vector<std::string> configs;
+  json info = experiment_info(ex, *assembly.task);
+  for (const auto& run : runs) {
+    configs.push_back(resolved_config(ex, run.optimizer, run.seed, registry));
+    const std::string dir = run.id + "_" + short_hash(configs.back());
+    specs.push_back({&run.optimizer, run.seed, run.sweep_point, root / dir, run.label});
+    json sweep = json::object();
+    for (const auto& [name, value] : run.sweep_point) sweep[name] = value;
+    info["runs"].push_back({{"id", run.id}, {"dir", dir}, {"optimizer", run.optimizer.name}, {"seed", run.seed},
+                            {"sweep", sweep}});
   }
+  write_text_atomically(root / "experiment.json", info.dump(2) + "\n");
 
-  // One row per run; the metric columns are the union over runs.
-  std::vector<std::string> val_keys, test_keys;
-  for (const auto& s : summaries) {
-    for (const char* section : {"best_validation", "test"}) {
-      if (!s.contains(section) || !s[section].is_object()) continue;
-      auto& keys = std::string(section) == "test" ? test_keys : val_keys;
-      for (const auto& [k, v] : s[section].items())
-        if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  int not_completed = 0;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    const RunSpec& spec = specs[i];
+    json summary;
+    if (completed(spec.dir, summary)) {
+      spdlog::info("{} already completed in {}: skipped", spec.label, spec.dir.string());
+    } else {
+      write_text_atomically(spec.dir / "config.toml", configs[i]);
+      try {
+        summary = train_run(assembly, spec);
+      } catch (const Interrupted&) {
+        throw;  // the remaining runs wait for the rerun too
+      } catch (const std::exception& e) {
+        // One failing run must not lose the others.
+        spdlog::error("{} failed: {}", spec.label, message_of(e));
+        summary = json{{"optimizer", spec.optimizer->name}, {"seed", spec.seed}, {"status", "failed"},
+                       {"error", message_of(e)}};
+        write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
+      }
     }
+    if (summary.value("status", "") != "completed") ++not_completed;
   }
-  std::ostringstream csv;
-  const std::vector<std::string> fixed = {"optimizer", "seed", "status", "best_epoch", "epochs_run",
-                                          "steps", "final_train_loss", "train_seconds", "samples_per_second",
-                                          "peak_rss_mb"};
-  for (const auto& c : fixed) csv << c << ",";
-  for (const auto& k : val_keys) csv << "val_" << k << ",";
-  for (const auto& k : test_keys) csv << "test_" << k << ",";
-  csv << "run_dir\n";
-  for (const auto& s : summaries) {
-    for (const auto& c : fixed) csv << (s.contains(c) ? csv_field(s[c]) : "") << ",";
-    for (const auto& k : val_keys)
-      csv << (s.contains("best_validation") && s["best_validation"].is_object() && s["best_validation"].contains(k)
-                  ? csv_field(s["best_validation"][k]) : "") << ",";
-    for (const auto& k : test_keys)
-      csv << (s.contains("test") && s["test"].is_object() && s["test"].contains(k) ? csv_field(s["test"][k]) : "")
-          << ",";
-    csv << s["run_dir"].get<std::string>() << "\n";
+  const ExperimentRecord results = read_experiment_results(root);
+  write_csv_tables(results);
+  if (ex.analysis.cka_samples > 0) {
+    const json cka = representation_similarity(assembly, results);
+    if (cka.is_null()) spdlog::warn("CKA needs two optimizers with a completed run: skipped");
+    else write_text_atomically(root / "cka.json", cka.dump(2) + "\n");
   }
-  write_text_atomically(root / "summary.csv", csv.str());
-  spdlog::info("summary: {}", (root / "summary.csv").string());
+  spdlog::info("tables: {} (one row per run), {} (one row per epoch)", (root / "summary.csv").string(),
+               (root / "epochs.csv").string());
   return not_completed;
 }
 

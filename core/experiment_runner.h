@@ -1,5 +1,5 @@
-// Expands an experiment into runs (optimizers x seeds), trains each into its own
-// directory, and writes the experiment's summary.csv.
+// Expands an experiment into runs (optimizers x sweep points x seeds), trains each into its own
+// directory, and writes the experiment's experiment.json, summary.csv and epochs.csv.
 #pragma once
 
 #include "experiment.h"

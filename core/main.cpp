@@ -18,11 +18,15 @@
 #include "diagnostics.h"
 #include "experiment.h"
 #include "conformance.h"
+#include "atomic_file.h"
 #include "checkpoint.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
 #include "replay.h"
+#include "report.h"
+#include "results.h"
+#include "run_plan.h"
 #include "score.h"
 #include "trainer.h"
 
@@ -36,7 +40,7 @@ namespace {
 constexpr const char* kUsage = R"(usage: optbench-host COMMAND [options]
 
 commands:
-  run FILE.toml          train every (optimizer, seed) run of an experiment
+  run FILE.toml          train every run of an experiment (optimizers x sweep points x seeds)
   validate FILE.toml     check an experiment as `run` would, without training
   plugins                list plugins found, where, versions, and what was refused
   describe KIND NAME     parameters of a component (KIND: dataset, model, task, optimizer;
@@ -45,6 +49,8 @@ commands:
   conformance NAME...    the checks every optimizer plugin should pass (pass/fail table)
   score METRIC ...        score any system's output: bleu|rouge --hyp FILE --ref FILE...,
                          squad DATASET.json PREDICTIONS.json, seqeval CONLL_FILE
+  report RESULTS_DIR     analyses of the experiments in RESULTS_DIR: report.html (self-contained)
+                         and analysis.json
 
 `optbench-host COMMAND --help` shows the options of a command.
 )";
@@ -210,8 +216,11 @@ int cmd_experiment(const std::string& command, const po::variables_map& vm, cons
   const Experiment ex = load_experiment(args[0], *registry, overrides);
   if (command == "validate") {
     const Assembly a = assemble(ex, *registry);
-    std::printf("%s: valid. %zu optimizer(s) x %zu seed(s) = %zu runs; data: %s\n", args[0].c_str(),
-                ex.optimizers.size(), ex.training.seeds.size(), ex.optimizers.size() * ex.training.seeds.size(),
+    std::string sweep;
+    for (const auto& axis : ex.sweep)
+      sweep += (sweep.empty() ? ", sweeping " : ", ") + axis.parameter + " (" + std::to_string(axis.values.size()) + " values)";
+    std::printf("%s: valid. %zu run(s): %zu optimizer(s) x %zu seed(s)%s; data: %s\n", args[0].c_str(),
+                plan_runs(ex, *registry).size(), ex.optimizers.size(), ex.training.seeds.size(), sweep.c_str(),
                 a.splits.description.c_str());
     return 0;
   }
@@ -280,6 +289,34 @@ int cmd_score(const po::variables_map& vm, const std::vector<std::string>& args)
   return 0;
 }
 
+po::options_description report_options() {
+  po::options_description o("report options");
+  o.add_options()
+      ("output,o", po::value<std::string>(), "the HTML file to write (default: RESULTS_DIR/report.html)")
+      ("assets", po::value<std::string>(), "directory of vega.min.js, vega-lite.min.js, vega-embed.min.js "
+       "(default: share/optbench/report beside the host's bin/)")
+      ("help,h", "show this help");
+  return o;
+}
+
+int cmd_report(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError("report needs one results directory (an experiment's, or output_dir)");
+  const fs::path dir = args[0];
+  const auto experiments = read_results(dir);
+  if (experiments.empty())
+    throw std::runtime_error(dir.string() + ": no experiment results here (a directory with experiment.json, "
+                             "or one whose subdirectories have it; `optbench-host run` writes them)");
+  const nlohmann::json analysis = analyse(experiments);
+  const fs::path html = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : dir / "report.html";
+  const fs::path assets = vm.count("assets") ? fs::path(vm["assets"].as<std::string>()) : default_report_assets();
+  write_text_atomically(html, report_html(analysis, assets));
+  write_text_atomically(html.parent_path() / "analysis.json", analysis.dump(2) + "\n");
+  for (const auto& ex : experiments) write_csv_tables(ex);
+  std::printf("report: %s (%zu experiment(s)); numbers: %s\n", html.string().c_str(), experiments.size(),
+              (html.parent_path() / "analysis.json").string().c_str());
+  return 0;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
@@ -288,13 +325,14 @@ int dispatch(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
-                                             "replay", "conformance", "score"};
+                                             "replay", "conformance", "score",   "report"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
 
   po::options_description options(command + " options");
   if (command == "score") options.add(score_options());
+  else if (command == "report") options.add(report_options());
   else options.add(plugin_options());
   if (command == "run" || command == "validate") options.add(override_options());
   po::options_description hidden;
@@ -317,7 +355,7 @@ int dispatch(int argc, char** argv) {
     std::cout << "usage: optbench-host " << command
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
                   command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge|squad|seqeval [FILES]" :
-                  command == "plugins" ? "" : " FILE.toml")
+                  command == "report" ? " RESULTS_DIR" : command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;
   }
@@ -326,6 +364,7 @@ int dispatch(int argc, char** argv) {
   if (command == "replay") return cmd_replay(vm, args);
   if (command == "conformance") return cmd_conformance(vm, args);
   if (command == "score") return cmd_score(vm, args);
+  if (command == "report") return cmd_report(vm, args);
   return cmd_experiment(command, vm, args);
 }
 

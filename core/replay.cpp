@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "analytic_problems.h"
+#include "results.h"
 #include "toml_params.h"
 
 namespace fs = std::filesystem;
@@ -18,16 +19,6 @@ using json = nlohmann::json;
 namespace optbench::core {
 
 namespace {
-
-json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path.string() + ": cannot open");
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error(path.string() + ": invalid JSON: " + e.what());
-  }
-}
 
 const json& field(const json& j, const char* key, const fs::path& file) {
   if (!j.is_object() || !j.contains(key)) throw std::runtime_error(file.string() + ": missing key '" + key + "'");
@@ -112,9 +103,9 @@ struct Deviation {
 
 int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
   const fs::path path = path_in;
-  const json golden = read_json(path);
+  const json golden = read_json_file(path);
   const fs::path problem_file = path.parent_path() / "_problem.json";
-  const Problem problem = load_problem(problem_file, read_json(problem_file));
+  const Problem problem = load_problem(problem_file, read_json_file(problem_file));
   const std::string optimizer = field(golden, "optimizer", path).get<std::string>();
   const CatalogEntry* entry = registry.find(Kind::kOptimizer, optimizer);
   if (!entry)

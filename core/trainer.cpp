@@ -10,8 +10,10 @@
 
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "hessian.h"
 #include "lr_schedule.h"
 #include "progress.h"
+#include "tensorboard.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -39,6 +41,32 @@ json to_json(const Params& p) {
 
 namespace {
 
+double unix_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The run's hyperparameters for TensorBoard: optimizer, seed, and the optimizer's numbers and words.
+std::map<std::string, HParamValue> hparams_of(const RunSpec& spec, const json& params) {
+  std::map<std::string, HParamValue> out{{"optimizer", spec.optimizer->name}, {"seed", double(spec.seed)}};
+  for (const auto& [k, v] : params.items()) {
+    if (v.is_number()) out[k] = v.get<double>();
+    if (v.is_boolean()) out[k] = v.get<bool>();
+    if (v.is_string()) out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+void epoch_events(EventWriter& events, const json& line) {
+  const std::int64_t step = line["step"];
+  const double now = unix_seconds();
+  events.scalar("epoch/train_loss", line["train_loss"], step, now);
+  events.scalar("epoch/seconds", line["epoch_seconds"], step, now);
+  for (const char* split : {"validation", "train"})
+    if (line.contains(split))
+      for (const auto& [k, v] : line[split].items())
+        if (v.is_number()) events.scalar(std::string(split == std::string("train") ? "train_subset" : split) + "/" + k, v, step, now);
+}
+
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -62,20 +90,6 @@ bool excluded(const std::string& name, bool in_norm_module, const std::vector<st
   return false;
 }
 
-void save_module(torch::nn::Module& model, const fs::path& path) {
-  write_atomically(path, [&](const fs::path& tmp) {
-    torch::serialize::OutputArchive archive;
-    model.save(archive);
-    archive.save_to(tmp.string());
-  });
-}
-
-void load_module(torch::nn::Module& model, const fs::path& path, const torch::Device& device) {
-  torch::serialize::InputArchive archive;
-  archive.load_from(path.string(), device);
-  model.load(archive);
-}
-
 std::string four_digits(double x) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.4f", x);
@@ -96,13 +110,39 @@ std::string metrics_text(const json& j) {
   return metrics_text(m);
 }
 
+// Device work is asynchronous on CUDA: time a phase only after it finished.
+void synchronize(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize();
+}
+
+// The bytes of the optimizer's state tensors (moments, ...), as its checkpoint holds them.
+std::int64_t optimizer_state_bytes(const Optimizer& optimizer) {
+  torch::serialize::OutputArchive out;
+  optimizer.save(out);
+  std::ostringstream buffer;
+  out.save_to(buffer);
+  std::istringstream stored(buffer.str());
+  torch::serialize::InputArchive in;
+  in.load_from(stored);
+  std::int64_t bytes = 0;
+  for (const auto& key : in.keys()) {
+    if (key.find('#') != std::string::npos) continue;  // per-group scalars such as the lr
+    torch::Tensor t;
+    in.read(key, t);
+    bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
+  }
+  return bytes;
+}
+
 bool better(double candidate, double best, bool higher) {
   if (!std::isfinite(candidate)) return false;
   if (!std::isfinite(best)) return true;
   return higher ? candidate > best : candidate < best;
 }
 
-std::map<std::string, double> evaluate(Model& model, const Assembly& a, const SplitView& view) {
+using Metrics = std::map<std::string, double>;
+
+Metrics evaluate(Model& model, const Assembly& a, const SplitView& view) {
   model.eval();
   torch::NoGradGuard no_grad;
   const auto& t = a.experiment->training;
@@ -119,6 +159,28 @@ std::map<std::string, double> evaluate(Model& model, const Assembly& a, const Sp
   auto metrics = accumulator->compute();
   metrics["loss"] = view.size() ? loss_sum.item<double>() / view.size() : std::nan("");
   return metrics;
+}
+
+// The top Hessian eigenvalues of the training loss, the mean over the first batches of the training
+// split in its stored order, with the model in eval mode (running statistics, no dropout) so that
+// the loss is one fixed function of the weights.
+json hessian_spectrum(Model& model, const Assembly& a, const std::vector<torch::Tensor>& params) {
+  const AnalysisSpec& an = a.experiment->analysis;
+  model.eval();
+  std::vector<Batch> batches;
+  {
+    BatchStream stream(*a.dataset, *a.task, a.splits.train, a.experiment->training.batch_size, /*training=*/false, 0,
+                       a.experiment->training.num_workers, a.device);
+    Batch batch;
+    while (static_cast<std::int64_t>(batches.size()) < an.hessian_batches && stream.next(batch)) batches.push_back(batch);
+  }
+  auto loss_of = [&](std::size_t i) { return a.task->loss(model.forward(batches[i]), batches[i], a.policy); };
+  const auto spectrum = top_hessian_eigenvalues(params, loss_of, batches.size(), static_cast<int>(an.hessian_top_k),
+                                                static_cast<int>(an.hessian_iterations), 1e-3, 0);
+  std::int64_t samples = 0;
+  for (const auto& b : batches) samples += b.size;
+  return {{"top_eigenvalues", spectrum.eigenvalues}, {"iterations", spectrum.iterations},
+          {"batches", batches.size()}, {"samples", samples}};
 }
 
 std::string policy_text(const TrainingPolicy& p) {
@@ -157,6 +219,7 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << "epochs run: " << s["epochs_run"] << (s["stopped_early"].get<bool>() ? " (stopped early)" : "") << "\n"
     << "best epoch: " << s["best_epoch"] << "\n"
     << "best validation: " << metrics_text(s["best_validation"]) << "\n"
+    << "training subset at the best epoch: " << metrics_text(s["best_train"]) << "\n"
     << "test (best checkpoint): " << metrics_text(s["test"]) << "\n"
     << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << " ("
     << s["declared_gradient_evaluations_per_step"] << " per step declared by the optimizer)\n"
@@ -164,6 +227,10 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
     << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step, "
     << format_number(std::round(s["data_wait_fraction"].get<double>() * 1000) / 10) << "% waiting for data)\n"
+    << "step: " << format_number(std::round(s["forward_backward_ms_per_step"].get<double>() * 100) / 100)
+    << " ms forward and backward, " << format_number(std::round(s["optimizer_ms_per_step"].get<double>() * 100) / 100)
+    << " ms in the optimizer (beyond its gradient evaluations)\n"
+    << "optimizer state: " << s["optimizer_state_bytes"] << " bytes\n"
     << "peak resident memory: " << format_number(std::round(s["peak_rss_mb"].get<double>())) << " MB\n";
   if (s.contains("error")) d << "error: " << s["error"].get<std::string>() << "\n";
   write_text_atomically(spec.dir / "details.txt", d.str());
@@ -216,6 +283,13 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry) {
   if (o.label_smoothing) a.policy.label_smoothing = *o.label_smoothing;
   a.splits = make_splits(*a.dataset, ex.validation_fraction, ex.max_samples);
   if (a.splits.train.size() == 0) throw std::runtime_error("the training split is empty");
+  if (ex.analysis.train_metrics) {
+    // Seed 1: the same samples for every run, whatever the validation hold-out drew.
+    const std::int64_t n = std::min(a.splits.train.size(), a.splits.validation.size());
+    auto generator = make_generator(1);
+    auto pick = torch::randperm(a.splits.train.size(), generator, torch::kInt64).slice(0, 0, n);
+    a.train_probe = {a.splits.train.split, std::get<0>(a.splits.train.indices.index_select(0, pick).sort())};
+  }
 
   // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
   auto model = registry.make_model(ex.model.name, ex.model.params, a.spec);
@@ -266,11 +340,14 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["optimizer"] = spec.optimizer->name;
   s["optimizer_params"] = to_json(op);
   s["seed"] = spec.seed;
+  s["sweep"] = json::object();
+  for (const auto& [name, value] : spec.sweep_point) s["sweep"][name] = value;
   s["primary_metric"] = primary;
   s["higher_is_better"] = higher;
   s["num_parameters"] = num_parameters;
   s["best_epoch"] = nullptr;
   s["best_validation"] = nullptr;
+  s["best_train"] = nullptr;  // the training subset's metrics at the best epoch
   s["test"] = nullptr;
   s["stopped_early"] = false;
   s["status"] = "completed";
@@ -278,17 +355,24 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   Progress progress(spec.label);
   TrainingProgress state;
   const fs::path best_path = spec.dir / "best_model.pt", checkpoint_path = spec.dir / "checkpoint.pt";
-  if (load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device)) {
-    // Go on exactly where the checkpoint left off: its metrics lines, schedule and RNG state.
+  const fs::path events_path = spec.dir / kEventFileName;
+  const bool resumed = load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device);
+  if (resumed) {
+    // Go on exactly where the checkpoint left off: its metrics lines and events, schedule and RNG state.
     fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
+    if (state.events_bytes >= 0 && fs::exists(events_path))
+      fs::resize_file(events_path, static_cast<std::uintmax_t>(state.events_bytes));
     schedule.restore(state.schedule);
     const json best_json = json::parse(state.best_json);
-    for (const char* key : {"best_epoch", "best_validation", "stopped_early"})
+    for (const char* key : {"best_epoch", "best_validation", "best_train", "stopped_early"})
       if (best_json.contains(key)) s[key] = best_json[key];
     progress.line("resumed from " + checkpoint_path.string() + " after epoch " + std::to_string(state.epoch));
   } else {
     fs::remove(metrics_path);
+    fs::remove(events_path);
   }
+  EventWriter events(events_path);
+  if (!resumed) events.hparams(hparams_of(spec, s["optimizer_params"]), "", unix_seconds());
   std::int64_t& step = state.step;
   std::int64_t& grad_evals = state.gradient_evaluations;
   std::int64_t& since_best = state.since_best;
@@ -296,6 +380,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   double& best = state.best;
   double& train_seconds = state.train_seconds;
   double& data_wait_seconds = state.data_wait_seconds;
+  double& forward_backward_seconds = state.forward_backward_seconds;
+  double& optimizer_seconds = state.optimizer_seconds;
   double& final_train_loss = state.final_train_loss;
 
   try {
@@ -308,6 +394,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       torch::Tensor window_loss = epoch_loss.clone();
       std::int64_t window_steps = 0, epoch_steps = 0, epoch_samples = 0;
       double epoch_data_wait = 0;  // time the step waited for its batch: the data pipeline's cost
+      double epoch_closure = 0, epoch_step = 0;  // the step, and of it the closures (forward + backward)
       Batch batch;
       for (auto wait_start = Clock::now(); stream.next(batch); wait_start = Clock::now()) {
         epoch_data_wait += seconds_since(wait_start);
@@ -315,16 +402,22 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         // The closure recomputes loss and gradients at the current weights (SAM-style optimizers
         // call it again); every call counts as one gradient evaluation.
         Closure closure = [&]() {
+          const auto closure_start = Clock::now();
           optimizer->zero_grad();
           Outputs outputs = model->forward(batch);
           torch::Tensor loss = a.task->loss(outputs, batch, a.policy);
           loss.backward();
           ++grad_evals;
           if (a.policy.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(all_params, a.policy.max_grad_norm);
+          synchronize(a.device);
+          epoch_closure += seconds_since(closure_start);
           return loss.detach();
         };
+        const auto step_start = Clock::now();
         torch::Tensor loss = closure();
         optimizer->step(closure);
+        synchronize(a.device);
+        epoch_step += seconds_since(step_start);
         epoch_loss += loss;
         window_loss += loss;
         ++window_steps;
@@ -338,7 +431,11 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           if (!std::isfinite(mean)) throw std::domain_error("training loss is " + format_number(mean));
           append_line(metrics_path, json{{"type", "train"}, {"epoch", epoch}, {"step", step},
                                          {"loss", mean}, {"lr", optimizer->lr()},
-                                         {"samples_per_second", epoch_samples / elapsed}}.dump());
+                                         {"samples_per_second", epoch_samples / elapsed},
+                                         {"train_seconds", train_seconds + elapsed}}.dump());
+          const double now = unix_seconds();
+          events.scalar("train/loss", mean, step, now);
+          events.scalar("train/lr", optimizer->lr(), step, now);
           progress.loss(mean);
           window_loss.zero_();
           window_steps = 0;
@@ -351,6 +448,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       const double epoch_seconds = seconds_since(epoch_start);
       train_seconds += epoch_seconds;
       data_wait_seconds += epoch_data_wait;
+      forward_backward_seconds += epoch_closure;
+      optimizer_seconds += epoch_step - epoch_closure;
       samples_seen += epoch_samples;
       state.epoch = epoch;
       final_train_loss = epoch_loss.item<double>() / std::max<std::int64_t>(epoch_steps, 1);
@@ -358,6 +457,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         throw std::domain_error("training loss is " + format_number(final_train_loss));
 
       auto val = evaluate(*model, a, a.splits.validation);
+      const auto train_metrics = a.train_probe.size() ? evaluate(*model, a, a.train_probe) : Metrics{};
       const double metric = val.count(primary) ? val.at(primary) : std::nan("");
       schedule.on_validation(metric);
       const bool improved = better(metric, best, higher);
@@ -367,13 +467,17 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         save_module(*model, best_path);
         s["best_epoch"] = epoch;
         s["best_validation"] = val;
+        if (!train_metrics.empty()) s["best_train"] = train_metrics;
       } else {
         ++since_best;
       }
       json line{{"type", "epoch"}, {"epoch", epoch}, {"step", step}, {"train_loss", final_train_loss},
-                {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds},
-                {"data_wait_seconds", epoch_data_wait}, {"validation", val}};
+                {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds}, {"train_seconds", train_seconds},
+                {"data_wait_seconds", epoch_data_wait}, {"forward_backward_seconds", epoch_closure},
+                {"optimizer_seconds", epoch_step - epoch_closure}, {"validation", val}};
+      if (!train_metrics.empty()) line["train"] = train_metrics;
       append_line(metrics_path, line.dump());
+      epoch_events(events, line);
       progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
                     four_digits(final_train_loss) + ", validation " + metrics_text(val) +
                     (improved ? " (best)" : "") + ", " + format_duration(epoch_seconds));
@@ -385,7 +489,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       }
       state.finished = stop_early || epoch == t.epochs;
       state.metrics_bytes = static_cast<std::int64_t>(fs::file_size(metrics_path));
+      state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
       state.best_json = json{{"best_epoch", s["best_epoch"]}, {"best_validation", s["best_validation"]},
+                             {"best_train", s["best_train"]},
                              {"stopped_early", s["stopped_early"]}}.dump();
       state.schedule = schedule.state();
       save_checkpoint(checkpoint_path, *model, *optimizer, state);
@@ -406,7 +512,13 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     auto test = evaluate(*model, a, a.splits.test);
     s["test"] = test;
     append_line(metrics_path, json{{"type", "test"}, {"epoch", s["best_epoch"]}, {"test", test}}.dump());
+    for (const auto& [k, v] : test) events.scalar("test/" + k, v, step, unix_seconds());
     progress.line("test (best checkpoint, epoch " + s["best_epoch"].dump() + "): " + metrics_text(test));
+  }
+  if (ex.analysis.hessian_top_k > 0 && s["status"] == "completed" && fs::exists(best_path)) {
+    load_module(*model, best_path, a.device);
+    s["hessian"] = hessian_spectrum(*model, a, all_params);
+    progress.line("Hessian at the best checkpoint: top eigenvalues " + s["hessian"]["top_eigenvalues"].dump());
   }
   s["epochs_run"] = state.epoch;
   s["steps"] = step;
@@ -418,6 +530,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["samples_per_second"] = train_seconds > 0 ? samples_seen / train_seconds : 0.0;
   s["ms_per_step"] = step > 0 ? 1000.0 * train_seconds / step : 0.0;
   s["data_wait_fraction"] = train_seconds > 0 ? data_wait_seconds / train_seconds : 0.0;
+  s["forward_backward_ms_per_step"] = step > 0 ? 1000.0 * forward_backward_seconds / step : 0.0;
+  s["optimizer_ms_per_step"] = step > 0 ? 1000.0 * optimizer_seconds / step : 0.0;
+  s["optimizer_state_bytes"] = optimizer_state_bytes(*optimizer);
   s["peak_rss_mb"] = peak_rss_mb();
   write_details(a, spec, *model, schedule.describe(), groups, s);
   write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");

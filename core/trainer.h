@@ -20,6 +20,7 @@ struct Assembly {
   std::shared_ptr<Task> task;
   TrainingPolicy policy;  // the task's defaults with the experiment's overrides
   DataSplits splits;
+  SplitView train_probe;  // a fixed training subset the size of validation: train metrics per epoch
   torch::Device device = torch::kCPU;
   std::int64_t threads = 1;
 };
@@ -31,6 +32,7 @@ Assembly assemble(const Experiment& experiment, const PluginRegistry& registry);
 struct RunSpec {
   const Selection* optimizer = nullptr;
   std::int64_t seed = 0;
+  std::vector<std::pair<std::string, double>> sweep_point;  // summary.json "sweep"
   std::filesystem::path dir;
   std::string label;  // for progress lines, e.g. "[adam seed 42]"
 };

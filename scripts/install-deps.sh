@@ -13,16 +13,27 @@ packages=(
   python3-torch                      # bench/: the PyTorch side of the side-by-side benchmarks
   python3-pil                        # bench/: JPEG/PNG files for the segmentation data-wait benchmark
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
+  chromium                           # tests/browser: the report rendered in headless Chromium
 )
+# npm fetches the report's plotting libraries (core/report/package-lock.json); Debian's nodejs
+# and npm unless the machine already has them.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing: ${missing[*]}"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+fi
 
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-echo "installing: ${missing[*]}"
-$sudo apt-get update -q
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+# The versions pinned in the lock file, once per change of it.
+report="$(dirname "$0")/../core/report"
+if ! cmp -s "$report/package-lock.json" "$report/node_modules/.optbench-installed-lock"; then
+  npm ci --prefix "$report" --no-audit --no-fund
+  cp "$report/package-lock.json" "$report/node_modules/.optbench-installed-lock"
+fi

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "fixtures.h"
+#include "tfrecord_reader.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -97,7 +98,7 @@ TEST_F(HostTest, ValidateNamesFileLineAndKey) {
   write_file(dir_ / "ok.toml", text);
   const auto ok = run_host("validate '" + (dir_ / "ok.toml").string() + "'");
   EXPECT_EQ(ok.exit_code, 0) << ok.output;
-  EXPECT_TRUE(contains(ok.output, "valid. 1 optimizer(s) x 1 seed(s) = 1 runs")) << ok.output;
+  EXPECT_TRUE(contains(ok.output, "valid. 1 run(s): 1 optimizer(s) x 1 seed(s); data:")) << ok.output;
 
   write_file(dir_ / "bad.toml", text + "[optimizer.adam]\nlrr = 0.1\n");
   const auto bad = run_host("validate '" + (dir_ / "bad.toml").string() + "'");
@@ -174,8 +175,29 @@ TEST_F(HostTest, RunTrainsWritesResultsAndSkipsFinishedRuns) {
       EXPECT_TRUE(contains(details, section)) << section << "\n" << details;
     EXPECT_TRUE(contains(read_file(d / "config.toml"), "# plugin vision_models 1.0.0"));
   }
-  const json adam = read_json(dirs[0] / "summary.json");
+  const json adam = read_json(dirs[0] / "summary.json"), sgd = read_json(dirs[1] / "summary.json");
   EXPECT_EQ(adam["optimizer_params"]["lr"], 0.003);
+  // Float32 state: Adam's two moments, SGD's momentum buffer.
+  EXPECT_EQ(adam["optimizer_state_bytes"], 2 * 4 * adam["num_parameters"].get<std::int64_t>());
+  EXPECT_EQ(sgd["optimizer_state_bytes"], 4 * sgd["num_parameters"].get<std::int64_t>());
+  const double forward_backward = adam["forward_backward_ms_per_step"], optimizer = adam["optimizer_ms_per_step"];
+  EXPECT_GT(forward_backward, optimizer);
+  EXPECT_GT(optimizer, 0.0);
+  EXPECT_LT(forward_backward + optimizer, adam["ms_per_step"].get<double>());  // the rest waits for data
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3);
+  const std::string epochs = read_file(root / "epochs.csv");
+  EXPECT_EQ(std::count(epochs.begin(), epochs.end(), '\n'), 5) << epochs;  // header + 2 runs x 2 epochs
+
+  // TensorBoard: every logged loss, every epoch's validation metrics, the test metrics.
+  const auto scalars = optbench::testing::scalar_events(
+      optbench::testing::read_tfrecords((dirs[0] / "events.out.tfevents.optbench").string()));
+  std::map<std::string, std::vector<std::int64_t>> steps;
+  for (const auto& e : scalars) steps[e.tag].push_back(e.step);
+  EXPECT_EQ(steps["train/loss"], (std::vector<std::int64_t>{5, 10, 15, 20, 25, 30}));
+  EXPECT_EQ(steps["validation/accuracy"], (std::vector<std::int64_t>{17, 34}));
+  EXPECT_EQ(steps["train_subset/accuracy"], (std::vector<std::int64_t>{17, 34}));
+  EXPECT_EQ(steps["test/accuracy"], (std::vector<std::int64_t>{34}));
+  EXPECT_FLOAT_EQ(scalars.back().value, adam["test"][scalars.back().tag.substr(5)].get<float>());
 
   const auto again = run_host("run '" + exp.string() + "'");
   EXPECT_EQ(again.exit_code, 0) << again.output;
@@ -394,4 +416,13 @@ TEST_F(HostTest, InterruptedRunResumesToTheSameResult) {
     return n;
   };
   EXPECT_EQ(count_epochs(run / "metrics.jsonl"), count_epochs(run_dirs(dir_ / "a" / "fixture").at(0) / "metrics.jsonl"));
+  // So does the TensorBoard event file: cut back to the checkpoint, then written on.
+  std::vector<std::int64_t> steps, whole_steps;
+  for (const auto& e : optbench::testing::scalar_events(optbench::testing::read_tfrecords(run / "events.out.tfevents.optbench")))
+    if (e.tag == "validation/accuracy") steps.push_back(e.step);
+  for (const auto& e : optbench::testing::scalar_events(optbench::testing::read_tfrecords(
+           run_dirs(dir_ / "a" / "fixture").at(0) / "events.out.tfevents.optbench")))
+    if (e.tag == "validation/accuracy") whole_steps.push_back(e.step);
+  EXPECT_EQ(steps, whole_steps);
+  EXPECT_EQ(steps.size(), a["epochs_run"].get<std::size_t>());
 }

@@ -9,6 +9,7 @@
 
 #include "diagnostics.h"
 #include "experiment.h"
+#include "run_plan.h"
 
 namespace fs = std::filesystem;
 using namespace optbench;
@@ -184,8 +185,8 @@ TEST_F(ExperimentTest, MisspeltKeyNamesLineColumnAndSuggestion) {
             "batch_size, eval_batch_size, seeds, threads, device, num_workers, log_every_steps, scheduler, "
             "warmup_epochs, early_stopping_patience, max_grad_norm, label_smoothing, exclude_from_weight_decay)");
   EXPECT_EQ(error_of(replace(kValid, "name = \"unit\"", "nme = \"unit\"")),
-            "FILE:1:1: error: unknown top-level key 'nme'; did you mean 'name'? (accepted: dataset, "
-            "lr_overrides, model, name, optimizer, optimizers, output_dir, task, training)");
+            "FILE:1:1: error: unknown top-level key 'nme'; did you mean 'name'? (accepted: analysis, dataset, "
+            "lr_overrides, model, name, optimizer, optimizers, output_dir, sweep, task, training)");
 }
 
 TEST_F(ExperimentTest, WrongTypesAndRanges) {
@@ -232,4 +233,67 @@ TEST_F(ExperimentTest, InvalidTomlAndMissingTables) {
   EXPECT_EQ(error_of("optimizers = [\"adam\"]\n[task]\nname = \"image_classification\"\n"
                      "[model]\nname = \"cnn_scratch\"\n"),
             "FILE: error: missing table [dataset] (with at least name = \"...\")");
+}
+
+TEST_F(ExperimentTest, SweepGridsExpandIntoRunsOfTheOptimizersThatHaveTheParameter) {
+  // adam has amsgrad-free `weight_decay` and `lr`; sgd has both too; only adam has betas.
+  const std::string text = std::string(kValid) +
+                           "\n[sweep]\nlr = {log_grid = [1e-4, 1e-1, 4]}\nweight_decay = [0.0, 0.01]\n";
+  const Experiment ex = load_experiment(write(text), catalog_);
+  ASSERT_EQ(ex.sweep.size(), 2u);
+  EXPECT_EQ(ex.sweep[0].parameter, "lr");
+  EXPECT_TRUE(ex.sweep[0].log_scale);
+  EXPECT_EQ(ex.sweep[0].values, (std::vector<double>{1e-4, 1e-3, 1e-2, 1e-1}));  // exact powers of ten
+  EXPECT_FALSE(ex.sweep[1].log_scale);
+
+  const auto runs = plan_runs(ex, catalog_);
+  ASSERT_EQ(runs.size(), 2u * 4 * 2 * 2);  // optimizers x lr x weight_decay x seeds
+  EXPECT_EQ(runs[0].id, "adam_lr0.0001_weight_decay0_seed1");
+  EXPECT_EQ(runs[1].id, "adam_lr0.0001_weight_decay0_seed2");
+  EXPECT_EQ(runs[2].id, "adam_lr0.0001_weight_decay0.01_seed1");
+  EXPECT_EQ(runs[0].label, "[adam lr=0.0001 weight_decay=0 seed 1]");
+  EXPECT_DOUBLE_EQ(runs[2].optimizer.params.get<double>("weight_decay"), 0.01);
+  EXPECT_DOUBLE_EQ(runs[2].optimizer.params.get<double>("lr"), 1e-4);  // the sweep wins over lr_overrides
+  EXPECT_EQ(runs[2].optimizer.params.get<std::vector<double>>("betas"), (std::vector<double>{0.8, 0.99}));
+  EXPECT_EQ(runs.back().id, "sgd_lr0.1_weight_decay0.01_seed2");
+
+  const Experiment linear = load_experiment(write(std::string(kValid) + "\n[sweep]\nlr = {grid = [0.1, 0.3, 3]}\n"), catalog_);
+  ASSERT_EQ(linear.sweep[0].values.size(), 3u);
+  EXPECT_DOUBLE_EQ(linear.sweep[0].values[1], 0.2);
+  EXPECT_EQ(linear.sweep[0].values[2], 0.3);
+
+  // A parameter only one optimizer has leaves the other unswept.
+  const Experiment betas_free = load_experiment(
+      write(replace(kValid, R"(["adam", "sgd"])", R"(["sgd"])") + "\n[sweep]\nlr = [0.1, 0.2]\n"), catalog_);
+  EXPECT_EQ(plan_runs(betas_free, catalog_).size(), 2u * 2);
+  EXPECT_TRUE(plan_runs(load_experiment(write(kValid), catalog_), catalog_).size() == 4u);  // no sweep: 2 x 2
+}
+
+TEST_F(ExperimentTest, SweepErrorsNameTheKeyAndWhatIsAccepted) {
+  const std::string base = std::string(kValid) + "\n[sweep]\n";  // [sweep] is line 26
+  EXPECT_EQ(error_of(base + "lrr = [0.1]\n"),
+            "FILE:27:1: error: [sweep] lrr: no selected optimizer has a numeric parameter 'lrr'; did you mean "
+            "'lr'? (their parameters: lr, betas, weight_decay, amsgrad)");
+  EXPECT_EQ(error_of(base + "lr = {log_grid = [0.0, 0.1, 3]}\n"),
+            "FILE:27:18: error: [sweep] lr log_grid = [low, high, points] needs low > 0 (a log grid)");
+  EXPECT_EQ(error_of(base + "lr = {log_grid = [0.1, 0.01, 3]}\n"),
+            "FILE:27:18: error: [sweep] lr log_grid = [low, high, points] needs low < high and a whole number "
+            "of points >= 2");
+  EXPECT_EQ(error_of(base + "lr = {logrid = [0.1, 1, 3]}\n"),
+            "FILE:27:7: error: [sweep] lr: unknown form 'logrid'; did you mean 'log_grid'? (accepted: an array of "
+            "numbers, {values = [...]}, {grid = [low, high, points]} or {log_grid = [low, high, points]})");
+  EXPECT_EQ(error_of(base + "lr = [0.1, -1.0]\n"),
+            "FILE:27:6: error: [sweep] lr for adam: lr: value -1 is out of range; accepted: [0, inf)");
+  EXPECT_EQ(error_of(base + "lr = [0.1, 0.1]\n"), "FILE:27:6: error: [sweep] lr: value 0.1 is listed twice");
+  EXPECT_EQ(error_of(base + "betas = [0.5]\n"),
+            "FILE:27:9: error: [sweep] betas for adam: betas: expected array of numbers, got number");
+  EXPECT_EQ(error_of(base + "seeds = [1, 2]\n"),
+            "FILE:27:1: error: [sweep] seeds: seeds are not swept here; set [training] seeds");
+  EXPECT_EQ(error_of(base + "lr = \"big\"\n"),
+            "FILE:27:6: error: [sweep] lr: accepted: an array of numbers, {values = [...]}, {grid = [low, high, "
+            "points]} or {log_grid = [low, high, points]}");
+  EXPECT_EQ(error_of(std::string(kValid) + "\n[analysis]\nloss_treshold = [1.0]\n"),
+            "FILE:27:1: error: unknown key 'loss_treshold' in [analysis]; did you mean 'loss_thresholds'? "
+            "(accepted: loss_thresholds, metric_thresholds, good_region, train_metrics, hessian_top_k, hessian_batches, "
+            "hessian_iterations, cka_samples)");
 }

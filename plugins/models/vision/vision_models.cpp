@@ -34,11 +34,12 @@ class CnnScratch final : public optbench::Model {
   }
 
   optbench::Outputs forward(const optbench::Batch& batch) override {
-    auto x = torch::max_pool2d(torch::relu(conv1_(batch.at("image"))), 2);
-    x = torch::max_pool2d(torch::relu(conv2_(x)), 2);
-    x = torch::relu(fc1_(x.flatten(1)));
-    x = torch::dropout(x, dropout_p_, is_training());
-    return {{"logits", fc2_(x)}};
+    optbench::Outputs out;
+    auto x = out["layer:conv1"] = torch::max_pool2d(torch::relu(conv1_(batch.at("image"))), 2);
+    x = out["layer:conv2"] = torch::max_pool2d(torch::relu(conv2_(x)), 2);
+    x = out["layer:fc1"] = torch::relu(fc1_(x.flatten(1)));
+    out["logits"] = fc2_(torch::dropout(x, dropout_p_, is_training()));
+    return out;
   }
   std::string description() const override { return description_; }
 
@@ -98,10 +99,15 @@ class ResNet18 final : public optbench::Model {
   }
 
   optbench::Outputs forward(const optbench::Batch& batch) override {
-    auto x = torch::relu(bn_(stem_(batch.at("image"))));
-    x = blocks_->forward(x);
-    x = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
-    return {{"logits", fc_(x)}};
+    optbench::Outputs out;
+    auto x = out["layer:stem"] = torch::relu(bn_(stem_(batch.at("image"))));
+    for (std::size_t i = 0; i < blocks_->size(); ++i) {
+      x = blocks_->ptr<BasicBlockImpl>(i)->forward(x);
+      if (i % 2 == 1) out["layer:stage" + std::to_string(i / 2 + 1)] = x;
+    }
+    x = out["layer:pool"] = torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1);
+    out["logits"] = fc_(x);
+    return out;
   }
   std::string description() const override { return description_; }
 

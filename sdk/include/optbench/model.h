@@ -8,7 +8,9 @@ inline namespace v1 {
 using Outputs = std::map<std::string, torch::Tensor>;
 
 // A model is a torch::nn::Module whose forward reads what it needs from the batch
-// (e.g. "image") and returns named outputs (e.g. "logits"). Its factory throws
+// (e.g. "image") and returns named outputs (e.g. "logits"). Outputs named "layer:NAME" are hidden
+// representations (per example first), which analyses such as CKA compare across optimizers;
+// they cost nothing extra when they are tensors the forward computes anyway. Its factory throws
 // std::invalid_argument saying why when the DataSpec does not fit it.
 class Model : public torch::nn::Module {
  public:
