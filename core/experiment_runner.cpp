@@ -10,6 +10,7 @@
 #include "diagnostics.h"
 #include "representations.h"
 #include "results.h"
+#include "run_jobs.h"
 #include "run_plan.h"
 #include "trainer.h"
 
@@ -45,7 +46,7 @@ json experiment_info(const Experiment& ex, const Task& task) {
     sweep.push_back({{"parameter", axis.parameter}, {"values", axis.values}, {"log_scale", axis.log_scale}});
   const auto& a = ex.analysis;
   return json{{"name", ex.name},
-              {"file", ex.file},
+              {"file", fs::absolute(ex.file).string()},
               {"task", ex.task.name},
               {"dataset", ex.dataset.name},
               {"model", ex.model.name},
@@ -59,18 +60,33 @@ json experiment_info(const Experiment& ex, const Task& task) {
               {"runs", json::array()}};
 }
 
-bool completed(const fs::path& dir, json& summary) {
-  std::ifstream in(dir / "summary.json");
-  if (!in) return false;
-  try {
-    summary = json::parse(in);
-    return summary.value("status", "") == "completed";
-  } catch (const std::exception&) {
-    return false;
-  }
+}  // namespace
+
+json to_json(const Overrides& o) {
+  json j = json::object();
+  if (o.epochs) j["epochs"] = *o.epochs;
+  if (o.max_samples) j["max_samples"] = *o.max_samples;
+  if (o.batch_size) j["batch_size"] = *o.batch_size;
+  if (o.threads) j["threads"] = *o.threads;
+  if (o.optimizers) j["optimizers"] = *o.optimizers;
+  if (o.seeds) j["seeds"] = *o.seeds;
+  if (o.output_dir) j["output_dir"] = *o.output_dir;
+  if (o.device) j["device"] = *o.device;
+  return j;
 }
 
-}  // namespace
+Overrides overrides_from_json(const json& j) {
+  Overrides o;
+  if (j.contains("epochs")) o.epochs = j["epochs"].get<std::int64_t>();
+  if (j.contains("max_samples")) o.max_samples = j["max_samples"].get<std::int64_t>();
+  if (j.contains("batch_size")) o.batch_size = j["batch_size"].get<std::int64_t>();
+  if (j.contains("threads")) o.threads = j["threads"].get<std::int64_t>();
+  if (j.contains("optimizers")) o.optimizers = j["optimizers"].get<std::vector<std::string>>();
+  if (j.contains("seeds")) o.seeds = j["seeds"].get<std::vector<std::int64_t>>();
+  if (j.contains("output_dir")) o.output_dir = j["output_dir"].get<std::string>();
+  if (j.contains("device")) o.device = j["device"].get<std::string>();
+  return o;
+}
 
 std::string resolved_config(const Experiment& ex, const Selection& optimizer, std::int64_t seed,
                             const PluginRegistry& registry) {
@@ -111,62 +127,94 @@ std::string resolved_config(const Experiment& ex, const Selection& optimizer, st
   return out.str();
 }
 
-int run_experiment(const Experiment& ex, const PluginRegistry& registry) {
-  const fs::path root = fs::path(ex.output_dir) / ex.name;
-  const std::vector<PlannedRun> runs = plan_runs(ex, registry);
-  spdlog::info("experiment '{}': {} run(s) of {} optimizer(s), {} seed(s){}; results in {}", ex.name, runs.size(),
-               ex.optimizers.size(), ex.training.seeds.size(), ex.sweep.empty() ? "" : " and a sweep",
-               root.string());
+ExperimentPlan plan_experiment(const Experiment& ex, const PluginRegistry& registry) {
+  ExperimentPlan plan;
+  plan.root = fs::absolute(fs::path(ex.output_dir) / ex.name);
+  plan.runs = plan_runs(ex, registry);
+  for (const auto& run : plan.runs) {
+    plan.configs.push_back(resolved_config(ex, run.optimizer, run.seed, registry));
+    plan.dirs.push_back(plan.root / (run.id + "_" + short_hash(plan.configs.back())));
+  }
+  return plan;
+}
+
+RunSpec ExperimentPlan::spec(std::size_t i) const {
+  return {&runs[i].optimizer, runs[i].seed, runs[i].sweep_point, dirs[i], runs[i].label};
+}
+
+void write_experiment_files(const Experiment& ex, const Overrides& overrides, const Task& task,
+                            const ExperimentPlan& plan) {
+  // The file as given, so that `run-one` rebuilds exactly this experiment whatever happens to it later.
+  const fs::path source = fs::path("source") / fs::path(ex.file).filename();
+  fs::create_directories(plan.root / "source");
+  fs::copy_file(ex.file, plan.root / source, fs::copy_options::overwrite_existing);
+  Overrides frozen = overrides;
+  frozen.output_dir = plan.root.parent_path().string();  // absolute: array tasks start elsewhere
+  json info = experiment_info(ex, task);
+  info["invocation"] = {{"file", source.string()}, {"overrides", to_json(frozen)}};
+  std::string manifest;
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    const PlannedRun& run = plan.runs[i];
+    json sweep = json::object();
+    for (const auto& [name, value] : run.sweep_point) sweep[name] = value;
+    const json entry{{"index", i}, {"id", run.id}, {"dir", plan.dirs[i].filename().string()},
+                     {"optimizer", run.optimizer.name}, {"seed", run.seed}, {"sweep", sweep}};
+    info["runs"].push_back(entry);
+    manifest += entry.dump() + "\n";
+  }
+  write_text_atomically(plan.root / "experiment.json", info.dump(2) + "\n");
+  write_text_atomically(plan.root / "manifest.jsonl", manifest);
+}
+
+json run_planned(const Assembly& assembly, const ExperimentPlan& plan, std::size_t i) {
+  const RunSpec spec = plan.spec(i);
+  if (auto summary = completed_run(spec.dir)) {
+    spdlog::info("{} already completed in {}: skipped", spec.label, spec.dir.string());
+    return *summary;
+  }
+  write_text_atomically(spec.dir / "config.toml", plan.configs[i]);
+  const RunningMarker running(spec.dir);
+  json summary;
+  try {
+    return train_run(assembly, spec);
+  } catch (const Interrupted&) {
+    throw;  // the remaining runs wait for the rerun too
+  } catch (const std::exception& e) {
+    // One failing run must not lose the others.
+    spdlog::error("{} failed: {}", spec.label, message_of(e));
+    summary = json{{"optimizer", spec.optimizer->name}, {"seed", spec.seed}, {"status", "failed"},
+                   {"error", message_of(e)}};
+    write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
+    return summary;
+  }
+}
+
+int finish_experiment(const Assembly& assembly, const ExperimentPlan& plan) {
+  const ExperimentRecord results = read_experiment_results(plan.root);
+  write_csv_tables(results);
+  spdlog::info("tables: {} (one row per run), {} (one row per epoch)", (plan.root / "summary.csv").string(),
+               (plan.root / "epochs.csv").string());
+  if (assembly.experiment->analysis.cka_samples > 0) {
+    const json cka = representation_similarity(assembly, results);
+    if (cka.is_null()) spdlog::warn("CKA needs two optimizers with a completed run: skipped");
+    else write_text_atomically(plan.root / "cka.json", cka.dump(2) + "\n");
+  }
+  int not_completed = 0;
+  for (const auto& run : results.runs) not_completed += run.status() != "completed";
+  return not_completed;
+}
+
+int run_experiment(const Experiment& ex, const Overrides& overrides, const PluginRegistry& registry) {
+  const ExperimentPlan plan = plan_experiment(ex, registry);
+  spdlog::info("experiment '{}': {} run(s) of {} optimizer(s), {} seed(s){}; results in {}", ex.name,
+               plan.runs.size(), ex.optimizers.size(), ex.training.seeds.size(),
+               ex.sweep.empty() ? "" : " and a sweep", plan.root.string());
   const Assembly assembly = assemble(ex, registry);
   install_stop_handlers();
   spdlog::info("data: {}", assembly.splits.description);
-
-  std::vector<RunSpec> specs;
-  std::vector<std::string> configs;
-  json info = experiment_info(ex, *assembly.task);
-  for (const auto& run : runs) {
-    configs.push_back(resolved_config(ex, run.optimizer, run.seed, registry));
-    const std::string dir = run.id + "_" + short_hash(configs.back());
-    specs.push_back({&run.optimizer, run.seed, run.sweep_point, root / dir, run.label});
-    json sweep = json::object();
-    for (const auto& [name, value] : run.sweep_point) sweep[name] = value;
-    info["runs"].push_back({{"id", run.id}, {"dir", dir}, {"optimizer", run.optimizer.name}, {"seed", run.seed},
-                            {"sweep", sweep}});
-  }
-  write_text_atomically(root / "experiment.json", info.dump(2) + "\n");
-
-  int not_completed = 0;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    const RunSpec& spec = specs[i];
-    json summary;
-    if (completed(spec.dir, summary)) {
-      spdlog::info("{} already completed in {}: skipped", spec.label, spec.dir.string());
-    } else {
-      write_text_atomically(spec.dir / "config.toml", configs[i]);
-      try {
-        summary = train_run(assembly, spec);
-      } catch (const Interrupted&) {
-        throw;  // the remaining runs wait for the rerun too
-      } catch (const std::exception& e) {
-        // One failing run must not lose the others.
-        spdlog::error("{} failed: {}", spec.label, message_of(e));
-        summary = json{{"optimizer", spec.optimizer->name}, {"seed", spec.seed}, {"status", "failed"},
-                       {"error", message_of(e)}};
-        write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
-      }
-    }
-    if (summary.value("status", "") != "completed") ++not_completed;
-  }
-  const ExperimentRecord results = read_experiment_results(root);
-  write_csv_tables(results);
-  if (ex.analysis.cka_samples > 0) {
-    const json cka = representation_similarity(assembly, results);
-    if (cka.is_null()) spdlog::warn("CKA needs two optimizers with a completed run: skipped");
-    else write_text_atomically(root / "cka.json", cka.dump(2) + "\n");
-  }
-  spdlog::info("tables: {} (one row per run), {} (one row per epoch)", (root / "summary.csv").string(),
-               (root / "epochs.csv").string());
-  return not_completed;
+  write_experiment_files(ex, overrides, *assembly.task, plan);
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) run_planned(assembly, plan, i);
+  return finish_experiment(assembly, plan);
 }
 
 }  // namespace optbench::core

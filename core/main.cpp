@@ -26,6 +26,7 @@
 #include "replay.h"
 #include "report.h"
 #include "results.h"
+#include "run_jobs.h"
 #include "run_plan.h"
 #include "score.h"
 #include "trainer.h"
@@ -40,7 +41,10 @@ namespace {
 constexpr const char* kUsage = R"(usage: optbench-host COMMAND [options]
 
 commands:
-  run FILE.toml          train every run of an experiment (optimizers x sweep points x seeds)
+  run FILE.toml          train every run of an experiment (optimizers x sweep points x seeds);
+                         --jobs N trains N at a time in worker processes
+  run-one MANIFEST INDEX train one run of a manifest.jsonl (what a worker or Slurm array task runs)
+  status RESULTS_DIR     which runs completed, failed, are running or have not started
   validate FILE.toml     check an experiment as `run` would, without training
   plugins                list plugins found, where, versions, and what was refused
   describe KIND NAME     parameters of a component (KIND: dataset, model, task, optimizer;
@@ -81,6 +85,13 @@ po::options_description override_options() {
       ("threads", po::value<std::int64_t>(), "[training] threads (0 = one per core)")
       ("device", po::value<std::string>(), "[training] device")
       ("output-dir", po::value<std::string>(), "output_dir");
+  return o;
+}
+
+po::options_description run_options() {
+  po::options_description o("run options");
+  o.add_options()("jobs,j", po::value<int>()->default_value(1),
+                  "train N runs at a time, each in its own worker process (logs in EXPERIMENT/logs/)");
   return o;
 }
 
@@ -141,6 +152,21 @@ std::unique_ptr<PluginRegistry> load_plugins(const PluginSearch& search, bool lo
 }
 
 std::unique_ptr<PluginRegistry> load_plugins(const po::variables_map& vm) { return load_plugins(plugin_search(vm)); }
+
+// This host with the same plugin options: how workers and array tasks start.
+HostCommand host_command(const po::variables_map& vm) {
+  HostCommand host{boost::dll::program_location().string(), {}};
+  if (vm.count("plugin-dir"))
+    for (const auto& d : vm["plugin-dir"].as<std::vector<std::string>>()) {
+      host.plugin_args.push_back("--plugin-dir");
+      host.plugin_args.push_back(fs::absolute(d).string());
+    }
+  if (!vm["config"].as<std::string>().empty()) {
+    host.plugin_args.push_back("--config");
+    host.plugin_args.push_back(fs::absolute(vm["config"].as<std::string>()).string());
+  }
+  return host;
+}
 
 int cmd_plugins(const po::variables_map& vm) {
   const PluginSearch search = plugin_search(vm);
@@ -224,7 +250,10 @@ int cmd_experiment(const std::string& command, const po::variables_map& vm, cons
                 a.splits.description.c_str());
     return 0;
   }
-  const int not_completed = run_experiment(ex, *registry);
+  const int jobs = vm["jobs"].as<int>();
+  if (jobs < 1) throw UsageError("--jobs must be at least 1, got " + std::to_string(jobs));
+  const int not_completed = jobs == 1 ? run_experiment(ex, overrides, *registry)
+                                      : run_experiment_in_workers(ex, overrides, *registry, jobs, host_command(vm));
   if (not_completed) spdlog::error("{} run(s) did not complete", not_completed);
   return not_completed ? 1 : 0;
 }
@@ -317,6 +346,26 @@ int cmd_report(const po::variables_map& vm, const std::vector<std::string>& args
   return 0;
 }
 
+int cmd_run_one(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 2) throw UsageError("run-one needs MANIFEST INDEX (a manifest.jsonl and a run number from 0)");
+  std::size_t index = 0, used = 0;
+  try {
+    index = std::stoul(args[1], &used);
+  } catch (const std::exception&) {
+  }
+  if (used == 0 || used != args[1].size()) throw UsageError("run-one: INDEX must be a run number, got '" + args[1] + "'");
+  std::optional<std::int64_t> threads;
+  if (vm.count("threads")) threads = vm["threads"].as<std::int64_t>();
+  const auto registry = load_plugins(vm);
+  return run_manifest_entry(args[0], index, *registry, threads);
+}
+
+int cmd_status(const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError("status needs one results directory");
+  std::fputs(status_text(args[0]).c_str(), stdout);
+  return 0;
+}
+
 int dispatch(int argc, char** argv) {
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
@@ -325,7 +374,8 @@ int dispatch(int argc, char** argv) {
   }
   const std::string command = argv[1];
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
-                                             "replay", "conformance", "score",   "report"};
+                                             "replay", "conformance", "score",   "report",
+                                             "run-one", "status"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
@@ -333,8 +383,12 @@ int dispatch(int argc, char** argv) {
   po::options_description options(command + " options");
   if (command == "score") options.add(score_options());
   else if (command == "report") options.add(report_options());
+  else if (command == "status") options.add_options()("help,h", "show this help");
   else options.add(plugin_options());
   if (command == "run" || command == "validate") options.add(override_options());
+  if (command == "run") options.add(run_options());
+  if (command == "run-one")
+    options.add_options()("threads", po::value<std::int64_t>(), "intra-op threads (replaces [training] threads)");
   po::options_description hidden;
   hidden.add_options()("args", po::value<std::vector<std::string>>()->composing(), "arguments");
   po::options_description all;
@@ -355,7 +409,8 @@ int dispatch(int argc, char** argv) {
     std::cout << "usage: optbench-host " << command
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
                   command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge|squad|seqeval [FILES]" :
-                  command == "report" ? " RESULTS_DIR" : command == "plugins" ? "" : " FILE.toml")
+                  command == "report" || command == "status" ? " RESULTS_DIR" :
+                  command == "run-one" ? " MANIFEST INDEX" : command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;
   }
@@ -365,6 +420,8 @@ int dispatch(int argc, char** argv) {
   if (command == "conformance") return cmd_conformance(vm, args);
   if (command == "score") return cmd_score(vm, args);
   if (command == "report") return cmd_report(vm, args);
+  if (command == "status") return cmd_status(args);
+  if (command == "run-one") return cmd_run_one(vm, args);
   return cmd_experiment(command, vm, args);
 }
 
@@ -390,7 +447,8 @@ int main(int argc, char** argv) {
   // LibTorch runs both pools). Passive waiting made an LSTM step 3x and a GPT step 1.2x faster on
   // 2 cores (bench/README.md). libgomp reads the setting once, when it is loaded before main(),
   // so `run` starts itself again with it, unless the user chose a policy.
-  if (argc > 1 && std::string(argv[1]) == "run" && !std::getenv("OMP_WAIT_POLICY")) {
+  if (argc > 1 && (std::string(argv[1]) == "run" || std::string(argv[1]) == "run-one") &&
+      !std::getenv("OMP_WAIT_POLICY")) {
     setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
     execv("/proc/self/exe", argv);  // returns only if it failed: go on as we are
   }

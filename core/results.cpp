@@ -93,6 +93,17 @@ json read_json_file(const fs::path& path) {
   }
 }
 
+std::optional<json> completed_run(const fs::path& run_dir) {
+  std::ifstream in(run_dir / "summary.json");
+  if (!in) return std::nullopt;
+  try {
+    json summary = json::parse(in);
+    if (summary.value("status", "") == "completed") return summary;
+  } catch (const json::parse_error&) {
+  }
+  return std::nullopt;
+}
+
 ExperimentRecord read_experiment_results(const fs::path& dir) {
   ExperimentRecord ex;
   ex.dir = dir;

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct ExperimentRecord {
 
 // A JSON file; throws naming the file when it cannot be read or is not valid JSON.
 nlohmann::json read_json_file(const std::filesystem::path& path);
+
+// A run directory's summary.json when its status is "completed" (unreadable counts as not).
+std::optional<nlohmann::json> completed_run(const std::filesystem::path& run_dir);
 
 // Reads DIR/experiment.json and the runs it lists. Throws naming the file (and line) when one
 // is not valid JSON.

@@ -51,10 +51,23 @@ std::vector<nlohmann::json> read_jsonl(const fs::path& path) {
   return lines;
 }
 
+std::string idx_experiment(const fs::path& data, const fs::path& out, const std::string& optimizers,
+                           const std::string& extra_training) {
+  return "name = \"fixture\"\n"
+         "output_dir = \"" + out.string() + "\"\n"
+         "optimizers = " + optimizers + "\n"
+         "[task]\nname = \"image_classification\"\n"
+         "[dataset]\nname = \"fashion_mnist\"\nroot = \"" + data.string() + "\"\n"
+         "[model]\nname = \"cnn_scratch\"\nchannels = [8, 16]\nhidden = 32\n"
+         "[training]\nepochs = 2\nbatch_size = 32\nseeds = [1]\nthreads = 1\nlog_every_steps = 5\n" +
+         extra_training +
+         "[lr_overrides]\nadam = 0.003\nsgd_momentum = 0.05\n";
+}
+
 std::vector<fs::path> run_dirs(const fs::path& experiment_dir) {
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(experiment_dir))
-    if (e.is_directory()) dirs.push_back(e.path());
+    if (e.is_directory() && fs::exists(e.path() / "config.toml")) dirs.push_back(e.path());
   std::sort(dirs.begin(), dirs.end());
   return dirs;
 }

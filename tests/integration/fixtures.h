@@ -27,7 +27,7 @@ void write_file(const std::filesystem::path& path, const std::string& text);
 nlohmann::json read_json(const std::filesystem::path& path);
 // One JSON value per line (metrics.jsonl).
 std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& path);
-// The run directories of an experiment's results, sorted.
+// The run directories (those with a config.toml) of an experiment's results, sorted.
 std::vector<std::filesystem::path> run_dirs(const std::filesystem::path& experiment_dir);
 
 // Writes `toml` (whose output_dir must be dir/out) to dir/exp.toml, runs it (expecting success)
@@ -43,6 +43,10 @@ void expect_trained(const nlohmann::json& summary);
 // MNIST-style IDX files (gzipped): 28x28 images whose class is a bright square at a
 // class-specific place, over noise, so that a small CNN learns them in an epoch.
 void write_idx_dataset(const std::filesystem::path& dir, int train, int test, unsigned seed = 1);
+// An experiment "fixture": cnn_scratch on the IDX data in `data`, results in `out`, 2 epochs of
+// batch 32, seed 1, one thread; `extra_training` is appended to [training].
+std::string idx_experiment(const std::filesystem::path& data, const std::filesystem::path& out,
+                           const std::string& optimizers, const std::string& extra_training = "");
 // CIFAR-10 binary batches (data_batch_1..5.bin, test_batch.bin) in cifar-10-batches-bin/.
 void write_cifar_dataset(const std::filesystem::path& dir, int per_batch, int test, unsigned seed = 2);
 

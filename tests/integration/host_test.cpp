@@ -14,24 +14,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using namespace optbench::testing;
 
-namespace {
-
-// An experiment on the IDX fixture in `data`, results in `out`.
-std::string idx_experiment(const fs::path& data, const fs::path& out, const std::string& optimizers,
-                           const std::string& extra_training = "") {
-  return "name = \"fixture\"\n"
-         "output_dir = \"" + out.string() + "\"\n"
-         "optimizers = " + optimizers + "\n"
-         "[task]\nname = \"image_classification\"\n"
-         "[dataset]\nname = \"fashion_mnist\"\nroot = \"" + data.string() + "\"\n"
-         "[model]\nname = \"cnn_scratch\"\nchannels = [8, 16]\nhidden = 32\n"
-         "[training]\nepochs = 2\nbatch_size = 32\nseeds = [1]\nthreads = 1\nlog_every_steps = 5\n" +
-         extra_training +
-         "[lr_overrides]\nadam = 0.003\nsgd_momentum = 0.05\n";
-}
-
-}  // namespace
-
 TEST_F(HostTest, PluginsListsInTreeComponents) {
   const auto r = run_host("plugins");
   EXPECT_EQ(r.exit_code, 0) << r.output;
