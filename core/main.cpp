@@ -29,6 +29,7 @@
 #include "run_jobs.h"
 #include "run_plan.h"
 #include "score.h"
+#include "slurm.h"
 #include "trainer.h"
 
 namespace po = boost::program_options;
@@ -44,6 +45,8 @@ commands:
   run FILE.toml          train every run of an experiment (optimizers x sweep points x seeds);
                          --jobs N trains N at a time in worker processes
   run-one MANIFEST INDEX train one run of a manifest.jsonl (what a worker or Slurm array task runs)
+  submit FILE.toml --slurm
+                         submit every run as a Slurm job array, and an aggregation job after it
   status RESULTS_DIR     which runs completed, failed, are running or have not started
   validate FILE.toml     check an experiment as `run` would, without training
   plugins                list plugins found, where, versions, and what was refused
@@ -338,11 +341,46 @@ int cmd_report(const po::variables_map& vm, const std::vector<std::string>& args
   const nlohmann::json analysis = analyse(experiments);
   const fs::path html = vm.count("output") ? fs::path(vm["output"].as<std::string>()) : dir / "report.html";
   const fs::path assets = vm.count("assets") ? fs::path(vm["assets"].as<std::string>()) : default_report_assets();
-  write_text_atomically(html, report_html(analysis, assets));
-  write_text_atomically(html.parent_path() / "analysis.json", analysis.dump(2) + "\n");
   for (const auto& ex : experiments) write_csv_tables(ex);
+  write_text_atomically(html.parent_path() / "analysis.json", analysis.dump(2) + "\n");
+  write_text_atomically(html, report_html(analysis, assets));
   std::printf("report: %s (%zu experiment(s)); numbers: %s\n", html.string().c_str(), experiments.size(),
               (html.parent_path() / "analysis.json").string().c_str());
+  return 0;
+}
+
+po::options_description submit_options() {
+  po::options_description o("submit options");
+  o.add_options()
+      ("slurm", "submit to Slurm (sbatch): one array task per run")
+      ("partition", po::value<std::string>()->default_value(""), "Slurm partition (default: the cluster's)")
+      ("time", po::value<std::string>()->default_value(""), "time limit per run, e.g. 4:00:00")
+      ("array-parallelism", po::value<std::int64_t>()->default_value(0), "at most P runs at once (%P); 0: no limit")
+      ("cpus-per-task", po::value<std::int64_t>()->default_value(0), "CPUs per run (default: [training] threads, or 1)")
+      ("only-unfinished", "submit only the runs that have not completed (after failures or cancellations)")
+      ("dry-run", "write the sbatch scripts and print the commands, submit nothing");
+  return o;
+}
+
+int cmd_submit(const po::variables_map& vm, const std::vector<std::string>& args) {
+  if (args.size() != 1) throw UsageError("submit needs exactly one experiment file");
+  if (!vm.count("slurm")) throw UsageError("submit needs --slurm (the scheduler to submit to)");
+  const auto registry = load_plugins(vm);
+  Overrides overrides = overrides_from(vm);
+  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry->names(Kind::kOptimizer);
+  const Experiment ex = load_experiment(args[0], *registry, overrides);
+  const Assembly assembly = assemble(ex, *registry);  // every check of `run` before anything is queued
+  const ExperimentPlan plan = plan_experiment(ex, *registry);
+  write_experiment_files(ex, overrides, *assembly.task, plan);
+  SlurmOptions o;
+  o.partition = vm["partition"].as<std::string>();
+  o.time_limit = vm["time"].as<std::string>();
+  o.array_parallelism = vm["array-parallelism"].as<std::int64_t>();
+  o.cpus_per_task = vm["cpus-per-task"].as<std::int64_t>();
+  o.only_unfinished = vm.count("only-unfinished") > 0;
+  o.dry_run = vm.count("dry-run") > 0;
+  if (o.array_parallelism < 0 || o.cpus_per_task < 0) throw UsageError("--array-parallelism and --cpus-per-task must be >= 0");
+  std::fputs(submit_to_slurm(plan, ex.training.threads, host_command(vm), o).c_str(), stdout);
   return 0;
 }
 
@@ -375,7 +413,7 @@ int dispatch(int argc, char** argv) {
   const std::string command = argv[1];
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
                                              "replay", "conformance", "score",   "report",
-                                             "run-one", "status"};
+                                             "run-one", "status",      "submit"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
@@ -385,7 +423,8 @@ int dispatch(int argc, char** argv) {
   else if (command == "report") options.add(report_options());
   else if (command == "status") options.add_options()("help,h", "show this help");
   else options.add(plugin_options());
-  if (command == "run" || command == "validate") options.add(override_options());
+  if (command == "run" || command == "validate" || command == "submit") options.add(override_options());
+  if (command == "submit") options.add(submit_options());
   if (command == "run") options.add(run_options());
   if (command == "run-one")
     options.add_options()("threads", po::value<std::int64_t>(), "intra-op threads (replaces [training] threads)");
@@ -422,6 +461,7 @@ int dispatch(int argc, char** argv) {
   if (command == "report") return cmd_report(vm, args);
   if (command == "status") return cmd_status(args);
   if (command == "run-one") return cmd_run_one(vm, args);
+  if (command == "submit") return cmd_submit(vm, args);
   return cmd_experiment(command, vm, args);
 }
 

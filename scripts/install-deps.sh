@@ -14,6 +14,7 @@ packages=(
   python3-pil                        # bench/: JPEG/PNG files for the segmentation data-wait benchmark
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
   chromium                           # tests/browser: the report rendered in headless Chromium
+  slurmctld slurmd slurm-client munge  # tests/slurm: a one-node Slurm cluster for the job-array test
 )
 # npm fetches the report's plotting libraries (core/report/package-lock.json); Debian's nodejs
 # and npm unless the machine already has them.
