@@ -97,7 +97,7 @@ void WorkerThreads::post(std::function<void()> job) {
 
 BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitView& view,
                          std::int64_t batch_size, bool training, std::uint64_t seed, std::int64_t workers,
-                         torch::Device device)
+                         torch::Device device, Shard shard)
     : dataset_(dataset),
       task_(task),
       view_(view),
@@ -106,7 +106,8 @@ BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitVi
       training_(training),
       seed_(seed),
       workers_(workers),
-      device_(device) {
+      device_(device),
+      shard_(shard) {
   if (training) {
     auto generator = make_generator(seed);
     order_ = view_.indices.index_select(0, torch::randperm(view_.size(), generator, torch::kInt64));
@@ -123,6 +124,19 @@ Batch BatchStream::make(std::int64_t b) const {
   auto generator = make_generator(seed_ * 1000003ULL + static_cast<std::uint64_t>(b) + 1);
   torch::NoGradGuard no_grad;
   task_.prepare(batch, training_, generator);
+  return shard_.count > 1 ? slice(std::move(batch)) : batch;
+}
+
+// The whole batch is prepared (augmented) before it is sliced, so that every sample gets what a
+// single process gives it. Per-sample tensors and texts are cut; anything else is kept whole.
+Batch BatchStream::slice(Batch batch) const {
+  const std::int64_t n = batch.size;
+  const std::int64_t lo = n * shard_.index / shard_.count, hi = n * (shard_.index + 1) / shard_.count;
+  for (auto& [name, t] : batch.tensors)
+    if (t.dim() > 0 && t.size(0) == n) t = t.slice(0, lo, hi);
+  for (auto& [name, texts] : batch.texts)
+    if (static_cast<std::int64_t>(texts.size()) == n) texts = std::vector<std::string>(texts.begin() + lo, texts.begin() + hi);
+  batch.size = hi - lo;
   return batch;
 }
 
@@ -133,6 +147,11 @@ void BatchStream::fill() {
     pending_.push_back(job->get_future());
     worker_threads_->post([job] { (*job)(); });
   }
+}
+
+std::int64_t BatchStream::global_batch_size() const {
+  const std::int64_t b = next_to_return_ - 1;
+  return std::min(batch_size_, view_.size() - b * batch_size_);
 }
 
 bool BatchStream::next(Batch& batch) {

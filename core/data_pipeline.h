@@ -49,18 +49,27 @@ class WorkerThreads {
   std::vector<std::thread> threads_;
 };
 
+// This process's part of every batch in data-parallel training: `index` of `count` equal slices.
+struct Shard {
+  std::int64_t index = 0, count = 1;
+};
+
 class BatchStream {
  public:
   // Shuffles with `seed` when `training`; batch b gets its own generator seeded from
   // (seed, b), so results do not depend on the number of workers (0: prepared on demand).
+  // With a shard, every process draws the same order and takes its slice of each batch.
   BatchStream(const Dataset& dataset, const Task& task, const SplitView& view, std::int64_t batch_size,
-              bool training, std::uint64_t seed, std::int64_t workers, torch::Device device);
+              bool training, std::uint64_t seed, std::int64_t workers, torch::Device device, Shard shard = {});
   std::int64_t batches() const { return batches_; }
   // False at the end of the split.
   bool next(Batch& batch);
+  // The whole batch's size (all shards) of the batch `next` returned last.
+  std::int64_t global_batch_size() const;
 
  private:
   Batch make(std::int64_t b) const;
+  Batch slice(Batch batch) const;
   void fill();
 
   const Dataset& dataset_;
@@ -72,6 +81,7 @@ class BatchStream {
   std::uint64_t seed_;
   std::int64_t workers_;
   torch::Device device_;
+  Shard shard_;
   std::deque<std::future<Batch>> pending_;
   std::unique_ptr<WorkerThreads> worker_threads_;  // last: stopped first, while the rest still exists
 };

@@ -172,8 +172,10 @@ json run_planned(const Assembly& assembly, const ExperimentPlan& plan, std::size
     spdlog::info("{} already completed in {}: skipped", spec.label, spec.dir.string());
     return *summary;
   }
-  write_text_atomically(spec.dir / "config.toml", plan.configs[i]);
-  const RunningMarker running(spec.dir);
+  const bool writer = !assembly.collectives || assembly.collectives->rank() == 0;
+  if (writer) write_text_atomically(spec.dir / "config.toml", plan.configs[i]);
+  std::optional<RunningMarker> running;
+  if (writer) running.emplace(spec.dir);
   json summary;
   try {
     return train_run(assembly, spec);
@@ -184,7 +186,7 @@ json run_planned(const Assembly& assembly, const ExperimentPlan& plan, std::size
     spdlog::error("{} failed: {}", spec.label, message_of(e));
     summary = json{{"optimizer", spec.optimizer->name}, {"seed", spec.seed}, {"status", "failed"},
                    {"error", message_of(e)}};
-    write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
+    if (writer) write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
     return summary;
   }
 }
@@ -204,17 +206,22 @@ int finish_experiment(const Assembly& assembly, const ExperimentPlan& plan) {
   return not_completed;
 }
 
-int run_experiment(const Experiment& ex, const Overrides& overrides, const PluginRegistry& registry) {
+int run_experiment(const Experiment& ex, const Overrides& overrides, const PluginRegistry& registry,
+                   std::shared_ptr<Collectives> collectives) {
   const ExperimentPlan plan = plan_experiment(ex, registry);
+  const bool writer = !collectives || collectives->rank() == 0;
   spdlog::info("experiment '{}': {} run(s) of {} optimizer(s), {} seed(s){}; results in {}", ex.name,
                plan.runs.size(), ex.optimizers.size(), ex.training.seeds.size(),
                ex.sweep.empty() ? "" : " and a sweep", plan.root.string());
-  const Assembly assembly = assemble(ex, registry);
+  const Assembly assembly = assemble(ex, registry, std::move(collectives));
   install_stop_handlers();
   spdlog::info("data: {}", assembly.splits.description);
-  write_experiment_files(ex, overrides, *assembly.task, plan);
-  for (std::size_t i = 0; i < plan.runs.size(); ++i) run_planned(assembly, plan, i);
-  return finish_experiment(assembly, plan);
+  if (writer) write_experiment_files(ex, overrides, *assembly.task, plan);
+  for (std::size_t i = 0; i < plan.runs.size(); ++i) {
+    run_planned(assembly, plan, i);
+    if (assembly.collectives) assembly.collectives->barrier();  // rank 0 has written the run's files
+  }
+  return writer ? finish_experiment(assembly, plan) : 0;
 }
 
 }  // namespace optbench::core

@@ -35,8 +35,10 @@ nlohmann::json run_planned(const Assembly& assembly, const ExperimentPlan& plan,
 // that did not complete (failed, diverged or not run).
 int finish_experiment(const Assembly& assembly, const ExperimentPlan& plan);
 
-// Every run in this process, one after the other; returns the number not completed.
-int run_experiment(const Experiment& experiment, const Overrides& overrides, const PluginRegistry& registry);
+// Every run in this process, one after the other; returns the number not completed. With
+// collectives, each run trains data-parallel with the other ranks and only rank 0 writes files.
+int run_experiment(const Experiment& experiment, const Overrides& overrides, const PluginRegistry& registry,
+                   std::shared_ptr<Collectives> collectives = nullptr);
 
 // The resolved configuration of one run, as TOML (written as the run's config.toml).
 std::string resolved_config(const Experiment& experiment, const Selection& optimizer, std::int64_t seed,

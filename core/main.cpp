@@ -20,6 +20,7 @@
 #include "conformance.h"
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "collectives.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
@@ -59,7 +60,8 @@ commands:
   report RESULTS_DIR     analyses of the experiments in RESULTS_DIR: report.html (self-contained)
                          and analysis.json
 
-`optbench-host COMMAND --help` shows the options of a command.
+`optbench-host COMMAND --help` shows the options of a command; `optbench-host --version` the
+versions and whether data-parallel training (c10d) is built in.
 )";
 
 struct UsageError : std::runtime_error {
@@ -255,8 +257,14 @@ int cmd_experiment(const std::string& command, const po::variables_map& vm, cons
   }
   const int jobs = vm["jobs"].as<int>();
   if (jobs < 1) throw UsageError("--jobs must be at least 1, got " + std::to_string(jobs));
-  const int not_completed = jobs == 1 ? run_experiment(ex, overrides, *registry)
-                                      : run_experiment_in_workers(ex, overrides, *registry, jobs, host_command(vm));
+  // Launched as one of several ranks (torchrun, srun, mpirun): train each run data-parallel.
+  const auto launch = launch_environment();
+  if (launch && jobs > 1) throw UsageError("--jobs and a data-parallel launch (WORLD_SIZE > 1) do not mix");
+  if (launch)
+    spdlog::info("rank {} of {}: connecting to {}:{}", launch->rank, launch->world_size, launch->master_addr,
+                 launch->master_port);
+  const int not_completed = jobs > 1 ? run_experiment_in_workers(ex, overrides, *registry, jobs, host_command(vm))
+                                     : run_experiment(ex, overrides, *registry, launch ? connect(*launch) : nullptr);
   if (not_completed) spdlog::error("{} run(s) did not complete", not_completed);
   return not_completed ? 1 : 0;
 }
@@ -411,6 +419,12 @@ int dispatch(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   const std::string command = argv[1];
+  if (command == "--version") {
+    std::printf("optbench-host %s (SDK ABI %u, LibTorch %s, data-parallel c10d: %s)\n", OPTBENCH_VERSION,
+                OPTBENCH_SDK_ABI_VERSION, TORCH_VERSION,
+                *c10d_backend() ? c10d_backend() : "not built (install libgloo-dev and build again)");
+    return 0;
+  }
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
                                              "replay", "conformance", "score",   "report",
                                              "run-one", "status",      "submit"};

@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "checkpoint.h"
+#include "collectives.h"
 #include "hessian.h"
 #include "lr_schedule.h"
 #include "progress.h"
@@ -132,6 +133,41 @@ std::int64_t optimizer_state_bytes(const Optimizer& optimizer) {
     bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
   }
   return bytes;
+}
+
+// Each rank's gradients and loss are means over its slice of the batch; weighted by the slice's
+// share and summed across ranks (bucketed allreduce), they are the means over the whole batch.
+torch::Tensor average_over_ranks(Collectives& dp, const std::vector<torch::Tensor>& params, const torch::Tensor& loss,
+                                 double share) {
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> reduced;
+  for (const auto& p : params) {
+    if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);  // a rank with an empty slice
+    p.mutable_grad().mul_(share);
+    reduced.push_back(p.grad());
+  }
+  torch::Tensor total = loss.defined() ? loss.detach().to(torch::kFloat64) * share
+                                       : torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(params.front().device()));
+  reduced.push_back(total);
+  dp.all_reduce_sum(reduced);
+  return total;
+}
+
+// FNV-1a over the bytes of every parameter: equal only when the weights are bit for bit equal.
+std::int64_t fingerprint(const std::vector<torch::Tensor>& params) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (const auto& p : params) {
+    const torch::Tensor c = p.detach().cpu().contiguous();
+    const auto* bytes = static_cast<const unsigned char*>(c.data_ptr());
+    for (std::size_t i = 0; i < c.nbytes(); ++i) h = (h ^ bytes[i]) * 1099511628211ULL;
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+double parameter_norm(const std::vector<torch::Tensor>& params) {
+  double squares = 0;
+  for (const auto& p : params) squares += p.detach().to(torch::kFloat64).pow(2).sum().item<double>();
+  return std::sqrt(squares);
 }
 
 bool better(double candidate, double best, bool higher) {
@@ -257,10 +293,11 @@ std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::v
   return groups;
 }
 
-Assembly assemble(const Experiment& ex, const PluginRegistry& registry) {
+Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::shared_ptr<Collectives> collectives) {
   Assembly a;
   a.registry = &registry;
   a.experiment = &ex;
+  a.collectives = std::move(collectives);
   if (ex.training.device == "cuda") {
     if (!torch::cuda::is_available())
       throw std::runtime_error(ex.file + ": [training] device = \"cuda\" but this LibTorch build has no "
@@ -305,7 +342,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const auto wall_start = Clock::now();
   fs::create_directories(spec.dir);
   const fs::path metrics_path = spec.dir / "metrics.jsonl";
-  if (!a.spec.vocabulary.empty()) {
+  Collectives* dp = a.collectives.get();  // data-parallel across processes, or null
+  const bool writer = !dp || dp->rank() == 0;  // only rank 0 writes the run's files
+  if (writer && !a.spec.vocabulary.empty()) {
     // The token ids of the saved models mean nothing without it (one token per line, as BERT's vocab.txt).
     std::string vocab;
     for (const auto& token : a.spec.vocabulary) vocab += token + "\n";
@@ -315,6 +354,12 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   torch::manual_seed(static_cast<std::uint64_t>(spec.seed));
   auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);
   model->to(a.device);
+  if (dp) {
+    torch::NoGradGuard no_grad;
+    std::vector<torch::Tensor> state = model->parameters();
+    for (const auto& b : model->buffers()) state.push_back(b);
+    dp->broadcast(state);  // every rank starts from rank 0's weights
+  }
   const Params& op = spec.optimizer->params;
   auto optimizer = a.registry->make_optimizer(spec.optimizer->name,
                                               make_param_groups(*model, t.exclude_from_weight_decay), op);
@@ -359,20 +404,24 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const bool resumed = load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device);
   if (resumed) {
     // Go on exactly where the checkpoint left off: its metrics lines and events, schedule and RNG state.
-    fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
-    if (state.events_bytes >= 0 && fs::exists(events_path))
+    if (writer) fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
+    if (writer && state.events_bytes >= 0 && fs::exists(events_path))
       fs::resize_file(events_path, static_cast<std::uintmax_t>(state.events_bytes));
     schedule.restore(state.schedule);
     const json best_json = json::parse(state.best_json);
     for (const char* key : {"best_epoch", "best_validation", "best_train", "stopped_early"})
       if (best_json.contains(key)) s[key] = best_json[key];
     progress.line("resumed from " + checkpoint_path.string() + " after epoch " + std::to_string(state.epoch));
-  } else {
+  } else if (writer) {
     fs::remove(metrics_path);
     fs::remove(events_path);
   }
-  EventWriter events(events_path);
-  if (!resumed) events.hparams(hparams_of(spec, s["optimizer_params"]), "", unix_seconds());
+  std::optional<EventWriter> events;
+  if (writer) events.emplace(events_path);
+  if (events && !resumed) events->hparams(hparams_of(spec, s["optimizer_params"]), "", unix_seconds());
+  auto log_line = [&](const json& line) {
+    if (writer) append_line(metrics_path, line.dump());
+  };
   std::int64_t& step = state.step;
   std::int64_t& grad_evals = state.gradient_evaluations;
   std::int64_t& since_best = state.since_best;
@@ -389,7 +438,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       model->train();
       const auto epoch_start = Clock::now();
       BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/true,
-                         static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers, a.device);
+                         static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers, a.device,
+                         dp ? Shard{dp->rank(), dp->world_size()} : Shard{});
       torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
       torch::Tensor window_loss = epoch_loss.clone();
       std::int64_t window_steps = 0, epoch_steps = 0, epoch_samples = 0;
@@ -404,10 +454,15 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         Closure closure = [&]() {
           const auto closure_start = Clock::now();
           optimizer->zero_grad();
-          Outputs outputs = model->forward(batch);
-          torch::Tensor loss = a.task->loss(outputs, batch, a.policy);
-          loss.backward();
+          torch::Tensor loss;
+          if (batch.size > 0) {
+            Outputs outputs = model->forward(batch);
+            loss = a.task->loss(outputs, batch, a.policy);
+            loss.backward();
+          }
           ++grad_evals;
+          // Data-parallel: the mean over the whole batch, from each rank's mean over its slice.
+          if (dp) loss = average_over_ranks(*dp, all_params, loss, static_cast<double>(batch.size) / stream.global_batch_size());
           if (a.policy.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(all_params, a.policy.max_grad_norm);
           synchronize(a.device);
           epoch_closure += seconds_since(closure_start);
@@ -429,13 +484,13 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           const double mean = window_loss.item<double>() / window_steps;
           const double elapsed = seconds_since(epoch_start);
           if (!std::isfinite(mean)) throw std::domain_error("training loss is " + format_number(mean));
-          append_line(metrics_path, json{{"type", "train"}, {"epoch", epoch}, {"step", step},
-                                         {"loss", mean}, {"lr", optimizer->lr()},
-                                         {"samples_per_second", epoch_samples / elapsed},
-                                         {"train_seconds", train_seconds + elapsed}}.dump());
-          const double now = unix_seconds();
-          events.scalar("train/loss", mean, step, now);
-          events.scalar("train/lr", optimizer->lr(), step, now);
+          log_line({{"type", "train"}, {"epoch", epoch}, {"step", step}, {"loss", mean}, {"lr", optimizer->lr()},
+                    {"samples_per_second", epoch_samples / elapsed}, {"train_seconds", train_seconds + elapsed}});
+          if (events) {
+            const double now = unix_seconds();
+            events->scalar("train/loss", mean, step, now);
+            events->scalar("train/lr", optimizer->lr(), step, now);
+          }
           progress.loss(mean);
           window_loss.zero_();
           window_steps = 0;
@@ -464,7 +519,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       if (improved) {
         best = metric;
         since_best = 0;
-        save_module(*model, best_path);
+        if (writer) save_module(*model, best_path);
         s["best_epoch"] = epoch;
         s["best_validation"] = val;
         if (!train_metrics.empty()) s["best_train"] = train_metrics;
@@ -476,8 +531,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
                 {"data_wait_seconds", epoch_data_wait}, {"forward_backward_seconds", epoch_closure},
                 {"optimizer_seconds", epoch_step - epoch_closure}, {"validation", val}};
       if (!train_metrics.empty()) line["train"] = train_metrics;
-      append_line(metrics_path, line.dump());
-      epoch_events(events, line);
+      log_line(line);
+      if (events) epoch_events(*events, line);
       progress.line("epoch " + std::to_string(epoch) + "/" + std::to_string(t.epochs) + ": train loss " +
                     four_digits(final_train_loss) + ", validation " + metrics_text(val) +
                     (improved ? " (best)" : "") + ", " + format_duration(epoch_seconds));
@@ -488,14 +543,17 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         progress.line("early stop: no validation improvement in " + std::to_string(since_best) + " epochs");
       }
       state.finished = stop_early || epoch == t.epochs;
-      state.metrics_bytes = static_cast<std::int64_t>(fs::file_size(metrics_path));
-      state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
+      if (writer) {
+        state.metrics_bytes = static_cast<std::int64_t>(fs::file_size(metrics_path));
+        state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
+      }
       state.best_json = json{{"best_epoch", s["best_epoch"]}, {"best_validation", s["best_validation"]},
                              {"best_train", s["best_train"]},
                              {"stopped_early", s["stopped_early"]}}.dump();
       state.schedule = schedule.state();
-      save_checkpoint(checkpoint_path, *model, *optimizer, state);
-      if (stop_requested() && !state.finished)
+      if (writer) save_checkpoint(checkpoint_path, *model, *optimizer, state);
+      const bool stop = dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested();  // every rank or none
+      if (stop && !state.finished)
         throw Interrupted(spec.label + " stopped after epoch " + std::to_string(epoch) + " (checkpoint " +
                           checkpoint_path.string() + "); run the same command again to resume");
     }
@@ -506,16 +564,27 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     progress.line(std::string("diverged: ") + e.what());
   }
   progress.finish();
+  s["parameter_norm"] = parameter_norm(all_params);  // of the trained weights: compares runs across launches
+  if (dp) {
+    s["ranks"] = dp->world_size();
+    s["parameters_identical_on_ranks"] = dp->same_on_all_ranks(fingerprint(all_params));
+    if (!s["parameters_identical_on_ranks"].get<bool>()) {
+      s["status"] = "failed";
+      s["error"] = "the ranks ended with different parameters";
+    }
+    dp->barrier();  // rank 0's best_model.pt is complete
+  }
 
   if (fs::exists(best_path) && a.splits.test.size() > 0) {
     load_module(*model, best_path, a.device);
     auto test = evaluate(*model, a, a.splits.test);
     s["test"] = test;
-    append_line(metrics_path, json{{"type", "test"}, {"epoch", s["best_epoch"]}, {"test", test}}.dump());
-    for (const auto& [k, v] : test) events.scalar("test/" + k, v, step, unix_seconds());
+    log_line({{"type", "test"}, {"epoch", s["best_epoch"]}, {"test", test}});
+    if (events)
+      for (const auto& [k, v] : test) events->scalar("test/" + k, v, step, unix_seconds());
     progress.line("test (best checkpoint, epoch " + s["best_epoch"].dump() + "): " + metrics_text(test));
   }
-  if (ex.analysis.hessian_top_k > 0 && s["status"] == "completed" && fs::exists(best_path)) {
+  if (writer && ex.analysis.hessian_top_k > 0 && s["status"] == "completed" && fs::exists(best_path)) {
     load_module(*model, best_path, a.device);
     s["hessian"] = hessian_spectrum(*model, a, all_params);
     progress.line("Hessian at the best checkpoint: top eigenvalues " + s["hessian"]["top_eigenvalues"].dump());
@@ -534,8 +603,10 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["optimizer_ms_per_step"] = step > 0 ? 1000.0 * optimizer_seconds / step : 0.0;
   s["optimizer_state_bytes"] = optimizer_state_bytes(*optimizer);
   s["peak_rss_mb"] = peak_rss_mb();
-  write_details(a, spec, *model, schedule.describe(), groups, s);
-  write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");
+  if (writer) {
+    write_details(a, spec, *model, schedule.describe(), groups, s);
+    write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");
+  }
   return s;
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "collectives.h"
 #include "data_pipeline.h"
 #include "experiment.h"
 #include "plugin_registry.h"
@@ -23,11 +24,13 @@ struct Assembly {
   SplitView train_probe;  // a fixed training subset the size of validation: train metrics per epoch
   torch::Device device = torch::kCPU;
   std::int64_t threads = 1;
+  std::shared_ptr<Collectives> collectives;  // data-parallel training across processes, or null
 };
 
 // Loads the data, builds the task and checks that model and optimizers accept it
 // (one throw-away instance each), so that `validate` checks what `run` would.
-Assembly assemble(const Experiment& experiment, const PluginRegistry& registry);
+Assembly assemble(const Experiment& experiment, const PluginRegistry& registry,
+                  std::shared_ptr<Collectives> collectives = nullptr);
 
 struct RunSpec {
   const Selection* optimizer = nullptr;

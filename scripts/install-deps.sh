@@ -15,6 +15,7 @@ packages=(
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
   chromium                           # tests/browser: the report rendered in headless Chromium
   slurmctld slurmd slurm-client munge  # tests/slurm: a one-node Slurm cluster for the job-array test
+  libgloo-dev                        # data-parallel training with c10d's Gloo process group
 )
 # npm fetches the report's plotting libraries (core/report/package-lock.json); Debian's nodejs
 # and npm unless the machine already has them.

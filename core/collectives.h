@@ -1,0 +1,53 @@
+// Data-parallel training of one run across processes with LibTorch's c10d: the rank and world
+// size from the launcher's environment (torchrun, srun, mpirun), and the collectives the trainer
+// needs. Gloo on CPU; built only when c10d with Gloo is available (`optbench-host --version`).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace optbench::core {
+
+class Collectives {
+ public:
+  virtual ~Collectives() = default;
+  virtual int rank() const = 0;
+  virtual int world_size() const = 0;
+  // Every rank gets rank 0's values of `tensors`, in place.
+  virtual void broadcast(const std::vector<torch::Tensor>& tensors) = 0;
+  // Sums `tensors` in place across ranks, flattened into buckets of about 25 MB.
+  virtual void all_reduce_sum(const std::vector<torch::Tensor>& tensors) = 0;
+  // True when every rank passed the same value (a fingerprint of its parameters, say).
+  virtual bool same_on_all_ranks(std::int64_t value) = 0;
+  virtual void barrier() = 0;
+  double sum(double x) {
+    torch::Tensor t = torch::tensor(x, torch::kFloat64);
+    all_reduce_sum({t});
+    return t.item<double>();
+  }
+};
+
+struct LaunchEnvironment {
+  int rank = 0, world_size = 1;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 29500;
+  bool agent_store = false;  // torchrun's agent already serves the TCPStore: every rank is a client
+};
+
+// RANK and WORLD_SIZE (torchrun, or mpirun with them set), else SLURM_PROCID and SLURM_NTASKS
+// (srun), with MASTER_ADDR and MASTER_PORT; nullopt for a single process (world size 1 or unset).
+// Throws on values that do not make sense, naming the variable.
+std::optional<LaunchEnvironment> launch_environment();
+
+// "gloo" when this host was built with c10d, else "" (and connect throws).
+const char* c10d_backend();
+
+// Connects to the other ranks: a TCPStore at MASTER_ADDR:MASTER_PORT (rank 0 serves it unless
+// torchrun's agent does), then a Gloo process group.
+std::unique_ptr<Collectives> connect(const LaunchEnvironment& environment);
+
+}  // namespace optbench::core
