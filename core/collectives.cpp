@@ -115,14 +115,20 @@ class GlooCollectives final : public Collectives {
 
 std::optional<LaunchEnvironment> launch_environment() {
   LaunchEnvironment env;
-  const char* rank_name = "RANK";
-  const char* world_name = "WORLD_SIZE";
-  auto rank = variable("RANK"), world = variable("WORLD_SIZE");
-  if (!world) {
-    rank_name = "SLURM_PROCID";
-    world_name = "SLURM_NTASKS";
-    rank = variable("SLURM_PROCID");
-    world = variable("SLURM_NTASKS");
+  // torchrun (or set by hand), Open MPI's mpirun, MPICH's mpirun, srun: the first that is set.
+  const std::pair<const char*, const char*> launchers[] = {{"RANK", "WORLD_SIZE"},
+                                                           {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
+                                                           {"PMI_RANK", "PMI_SIZE"},
+                                                           {"SLURM_PROCID", "SLURM_NTASKS"}};
+  const char *rank_name = nullptr, *world_name = nullptr;
+  std::optional<std::string> rank, world;
+  for (const auto& [r, w] : launchers) {
+    if (!variable(w)) continue;
+    rank_name = r;
+    world_name = w;
+    rank = variable(r);
+    world = variable(w);
+    break;
   }
   if (!world) return std::nullopt;
   env.world_size = integer_variable(world_name, *world, 1);

@@ -38,8 +38,9 @@ struct LaunchEnvironment {
   bool agent_store = false;  // torchrun's agent already serves the TCPStore: every rank is a client
 };
 
-// RANK and WORLD_SIZE (torchrun, or mpirun with them set), else SLURM_PROCID and SLURM_NTASKS
-// (srun), with MASTER_ADDR and MASTER_PORT; nullopt for a single process (world size 1 or unset).
+// RANK and WORLD_SIZE (torchrun), OMPI_COMM_WORLD_RANK/SIZE (Open MPI), PMI_RANK/SIZE (MPICH) or
+// SLURM_PROCID and SLURM_NTASKS (srun), with MASTER_ADDR (default 127.0.0.1) and MASTER_PORT
+// (29500); nullopt for a single process (world size 1 or unset).
 // Throws on values that do not make sense, naming the variable.
 std::optional<LaunchEnvironment> launch_environment();
 
