@@ -75,6 +75,7 @@ po::options_description plugin_options() {
        "search this directory for plugins (repeatable; before OPTBENCH_PLUGIN_PATH, the host config and the default)")
       ("config", po::value<std::string>()->default_value(""),
        "host config file with [plugins] enabled/disabled (default: $OPTBENCH_HOST_CONFIG or ~/.config/optbench/host.toml)")
+      ("allow-insecure-plugins", "load plugin files even when users other than you or root could have replaced them")
       ("help,h", "show this help");
   return o;
 }
@@ -144,12 +145,15 @@ PluginSearch plugin_search(const po::variables_map& vm) {
   std::vector<std::string> dirs;
   if (vm.count("plugin-dir")) dirs = vm["plugin-dir"].as<std::vector<std::string>>();
   const fs::path exe_dir = boost::dll::program_location().parent_path();
-  return resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+  PluginSearch search = resolve_plugin_search(dirs, vm["config"].as<std::string>(), exe_dir);
+  search.allow_insecure = vm.count("allow-insecure-plugins") > 0;
+  return search;
 }
 
 // Loads every plugin on the search path; refusals are logged, one line each.
 std::unique_ptr<PluginRegistry> load_plugins(const PluginSearch& search, bool log_refusals = true) {
   auto registry = std::make_unique<PluginRegistry>();
+  registry->allow_insecure_plugins(search.allow_insecure);
   for (const auto& d : search.directories) registry->load_directory(d.path, search.disabled);
   if (log_refusals)
     for (const auto& r : registry->refusals()) spdlog::warn("plugin refused: {}: {}", r.path, r.reason);
@@ -170,6 +174,7 @@ HostCommand host_command(const po::variables_map& vm) {
     host.plugin_args.push_back("--config");
     host.plugin_args.push_back(fs::absolute(vm["config"].as<std::string>()).string());
   }
+  if (vm.count("allow-insecure-plugins")) host.plugin_args.push_back("--allow-insecure-plugins");
   return host;
 }
 

@@ -1,5 +1,7 @@
 #include "plugin_registry.h"
 
+#include "plugin_permissions.h"
+
 #include <optbench/plugin_info.h>
 #include <torch/version.h>
 
@@ -79,6 +81,14 @@ bool PluginRegistry::load_file(const fs::path& path_in) {
   if (std::find(seen_paths_.begin(), seen_paths_.end(), path.string()) != seen_paths_.end())
     return true;  // reached twice through the search path: one library
   seen_paths_.push_back(path.string());
+  if (!allow_insecure_) {
+    // Loading a library runs its code: one that another user could have replaced is refused.
+    if (auto reason = insecure_plugin_reason(path)) {
+      refuse(path, "not loaded: " + *reason + "; make it writable by its owner only (chmod go-w), or pass "
+                   "--allow-insecure-plugins");
+      return false;
+    }
+  }
 
   auto library = std::make_shared<boost::dll::shared_library>();
   try {

@@ -38,6 +38,8 @@ class PluginRegistry final : public Catalog, public HostServices {
                       const std::vector<std::filesystem::path>& disabled = {});
   // Loads one library; on any problem records a Refusal and returns false.
   bool load_file(const std::filesystem::path& path);
+  // Load plugins that others could have replaced (see plugin_permissions.h); off by default.
+  void allow_insecure_plugins(bool allow) { allow_insecure_ = allow; }
 
   const std::vector<LoadedPlugin>& plugins() const { return plugins_; }
   const std::vector<Refusal>& refusals() const { return refusals_; }
@@ -70,6 +72,7 @@ class PluginRegistry final : public Catalog, public HostServices {
 
   std::vector<LoadedPlugin> plugins_;
   std::vector<Refusal> refusals_;
+  bool allow_insecure_ = false;
   std::vector<std::unique_ptr<Entry>> entries_;  // stable addresses for CatalogEntry pointers
   std::vector<std::string> seen_paths_;
 };

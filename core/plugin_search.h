@@ -17,6 +17,7 @@ struct PluginSearch {
   std::vector<Dir> directories;
   std::vector<std::filesystem::path> disabled;
   std::string config_file;  // the host config that was read, if any
+  bool allow_insecure = false;  // --allow-insecure-plugins
 };
 
 // `config_file` empty: OPTBENCH_HOST_CONFIG, then $XDG_CONFIG_HOME/optbench/host.toml

@@ -164,6 +164,12 @@ std::int64_t fingerprint(const std::vector<torch::Tensor>& params) {
   return static_cast<std::int64_t>(h);
 }
 
+bool all_finite(const std::vector<torch::Tensor>& params) {
+  torch::Tensor ok = torch::ones({}, torch::TensorOptions().dtype(torch::kBool).device(params.front().device()));
+  for (const auto& p : params) ok = ok.logical_and(torch::isfinite(p.detach()).all());
+  return ok.item<bool>();  // one sync per epoch
+}
+
 double parameter_norm(const std::vector<torch::Tensor>& params) {
   double squares = 0;
   for (const auto& p : params) squares += p.detach().to(torch::kFloat64).pow(2).sum().item<double>();
@@ -483,7 +489,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           // The only host sync of the training loop, once per log interval.
           const double mean = window_loss.item<double>() / window_steps;
           const double elapsed = seconds_since(epoch_start);
-          if (!std::isfinite(mean)) throw std::domain_error("training loss is " + format_number(mean));
+          if (!std::isfinite(mean))
+            throw std::domain_error("training loss is " + format_number(mean) + " by step " + std::to_string(step));
           log_line({{"type", "train"}, {"epoch", epoch}, {"step", step}, {"loss", mean}, {"lr", optimizer->lr()},
                     {"samples_per_second", epoch_samples / elapsed}, {"train_seconds", train_seconds + elapsed}});
           if (events) {
@@ -509,7 +516,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       state.epoch = epoch;
       final_train_loss = epoch_loss.item<double>() / std::max<std::int64_t>(epoch_steps, 1);
       if (!std::isfinite(final_train_loss))
-        throw std::domain_error("training loss is " + format_number(final_train_loss));
+        throw std::domain_error("training loss is " + format_number(final_train_loss) + " by step " + std::to_string(step));
+      if (!all_finite(all_params))
+        throw std::domain_error("parameters are not finite after epoch " + std::to_string(epoch));
 
       auto val = evaluate(*model, a, a.splits.validation);
       const auto train_metrics = a.train_probe.size() ? evaluate(*model, a, a.train_probe) : Metrics{};
@@ -561,6 +570,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     progress.finish();
     s["status"] = "diverged";
     s["error"] = e.what();
+    s["diverged_at_step"] = step;  // where it was seen: the loss is read every log_every_steps steps
     progress.line(std::string("diverged: ") + e.what());
   }
   progress.finish();
