@@ -67,6 +67,10 @@ void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& 
     archive.write("events_bytes", int_tensor(p.events_bytes));
     archive.write("best_json", bytes_tensor(p.best_json));
     archive.write("schedule", torch::tensor(p.schedule, torch::kFloat64));
+    const EpochProgress& e = p.in_epoch;
+    archive.write("in_epoch", torch::tensor({static_cast<double>(e.steps), static_cast<double>(e.samples),
+                                             static_cast<double>(e.window_steps), e.loss_sum, e.window_loss_sum,
+                                             e.seconds, e.data_wait, e.closure, e.step}, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
     archive.save_to(tmp.string());
   });
@@ -108,6 +112,14 @@ bool load_checkpoint(const fs::path& path, Model& model, Optimizer& optimizer, T
   p.best_json = bytes_string(read("best_json").contiguous());
   auto schedule = read("schedule").contiguous();
   p.schedule.assign(schedule.data_ptr<double>(), schedule.data_ptr<double>() + schedule.numel());
+  torch::Tensor in_epoch;  // absent from checkpoints of older versions, which were all at an epoch's end
+  p.in_epoch = {};
+  if (archive.try_read("in_epoch", in_epoch)) {
+    const auto v = in_epoch.cpu().contiguous();
+    const double* x = v.data_ptr<double>();
+    p.in_epoch = {static_cast<std::int64_t>(x[0]), static_cast<std::int64_t>(x[1]), static_cast<std::int64_t>(x[2]),
+                  x[3], x[4], x[5], x[6], x[7], x[8]};
+  }
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   generator.set_state(read("rng"));
   return true;

@@ -11,7 +11,14 @@
 
 namespace optbench::core {
 
-// The trainer's own state at the end of an epoch.
+// How far the epoch after TrainingProgress::epoch had got, for a checkpoint between its steps.
+struct EpochProgress {
+  std::int64_t steps = 0, samples = 0, window_steps = 0;
+  double loss_sum = 0, window_loss_sum = 0;           // exact: the trainer sums in float64
+  double seconds = 0, data_wait = 0, closure = 0, step = 0;
+};
+
+// The trainer's own state at the end of an epoch, or between two steps of the next one.
 struct TrainingProgress {
   std::int64_t epoch = 0, step = 0, gradient_evaluations = 0, since_best = 0, samples_seen = 0;
   double best = std::nan(""), train_seconds = 0, final_train_loss = std::nan("");
@@ -22,6 +29,7 @@ struct TrainingProgress {
   std::int64_t events_bytes = -1;   // the TensorBoard event file's (-1: not recorded)
   std::string best_json = "{}";     // best_epoch and best_validation of summary.json
   std::vector<double> schedule;     // LrSchedule::state()
+  EpochProgress in_epoch;           // steps == 0: at an epoch's end
 };
 
 // Model, optimizer, progress and the default CPU generator (dropout), written atomically.

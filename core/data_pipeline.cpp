@@ -149,6 +149,11 @@ void BatchStream::fill() {
   }
 }
 
+void BatchStream::skip(std::int64_t batches) {
+  if (next_to_return_ != 0) throw std::logic_error("BatchStream::skip after next()");
+  next_to_start_ = next_to_return_ = std::min(batches, batches_);
+}
+
 std::int64_t BatchStream::global_batch_size() const {
   const std::int64_t b = next_to_return_ - 1;
   return std::min(batch_size_, view_.size() - b * batch_size_);

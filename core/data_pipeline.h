@@ -64,6 +64,8 @@ class BatchStream {
   std::int64_t batches() const { return batches_; }
   // False at the end of the split.
   bool next(Batch& batch);
+  // Starts at batch `batches` instead of 0 (a run resumed within an epoch); before the first next().
+  void skip(std::int64_t batches);
   // The whole batch's size (all shards) of the batch `next` returned last.
   std::int64_t global_batch_size() const;
 

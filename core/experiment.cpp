@@ -37,6 +37,9 @@ Schema make_training_schema() {
              non_negative));
   s.add(spec("log_every_steps", std::int64_t{50}, "metrics.jsonl gets a training line every N steps",
              at_least_one));
+  s.add(spec("checkpoint_every_steps", std::int64_t{0},
+             "also checkpoint every N steps within an epoch (a resumed run goes on from there); 0 = at each "
+             "epoch's end only", non_negative));
   s.add(spec("scheduler", std::string("none"), "learning-rate schedule (default: the task's)",
              any_value, {"cosine", "plateau", "none"}));
   s.add(spec("warmup_epochs", 0.0, "linear warm-up length in epochs (default: the task's)",
@@ -440,6 +443,7 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     t.device = p.get<std::string>("device");
     t.num_workers = p.get<std::int64_t>("num_workers");
     t.log_every_steps = p.get<std::int64_t>("log_every_steps");
+    t.checkpoint_every_steps = p.get<std::int64_t>("checkpoint_every_steps");
     t.exclude_from_weight_decay = p.get<std::vector<std::string>>("exclude_from_weight_decay");
     auto given = [&](const char* key) { return table && table->contains(key); };
     if (given("scheduler")) ex.policy.scheduler = p.get<std::string>("scheduler");

@@ -26,6 +26,7 @@ struct TrainingSpec {
   std::string device;
   std::int64_t num_workers = 0;
   std::int64_t log_every_steps = 0;
+  std::int64_t checkpoint_every_steps = 0;  // 0: at each epoch's end only
   std::vector<std::string> exclude_from_weight_decay;
 };
 

@@ -114,6 +114,8 @@ std::string resolved_config(const Experiment& ex, const Selection& optimizer, st
   training.set("device", t.device);
   training.set("num_workers", t.num_workers);
   training.set("log_every_steps", t.log_every_steps);
+  if (t.checkpoint_every_steps > 0)  // results do not depend on it: runs without it keep their directory
+    training.set("checkpoint_every_steps", t.checkpoint_every_steps);
   training.set("exclude_from_weight_decay", t.exclude_from_weight_decay);
   const auto& p = ex.policy;
   if (p.scheduler) training.set("scheduler", *p.scheduler);

@@ -1,8 +1,9 @@
 #include "tensorboard.h"
 
+#include "atomic_file.h"
+
 #include <array>
 #include <cstring>
-#include <fstream>
 
 namespace fs = std::filesystem;
 
@@ -138,11 +139,6 @@ void EventWriter::hparams(const std::map<std::string, HParamValue>& values, cons
   write_event(e);
 }
 
-void EventWriter::write_event(const std::string& e) {
-  std::ofstream out(path_, std::ios::app | std::ios::binary);
-  out << tfrecord(e);
-  out.flush();
-  if (!out) throw std::runtime_error("cannot append to " + path_.string());
-}
+void EventWriter::write_event(const std::string& e) { append_bytes(path_, tfrecord(e)); }
 
 }  // namespace optbench::core

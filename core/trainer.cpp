@@ -350,6 +350,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const fs::path metrics_path = spec.dir / "metrics.jsonl";
   Collectives* dp = a.collectives.get();  // data-parallel across processes, or null
   const bool writer = !dp || dp->rank() == 0;  // only rank 0 writes the run's files
+  if (writer)  // a process killed in write_atomically leaves its temporary file behind
+    for (const auto& entry : fs::directory_iterator(spec.dir))
+      if (entry.path().filename().string().find(".tmp.") != std::string::npos) fs::remove(entry.path());
   if (writer && !a.spec.vocabulary.empty()) {
     // The token ids of the saved models mean nothing without it (one token per line, as BERT's vocab.txt).
     std::string vocab;
@@ -410,7 +413,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const bool resumed = load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device);
   if (resumed) {
     // Go on exactly where the checkpoint left off: its metrics lines and events, schedule and RNG state.
-    if (writer) fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
+    if (writer && fs::exists(metrics_path)) fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
     if (writer && state.events_bytes >= 0 && fs::exists(events_path))
       fs::resize_file(events_path, static_cast<std::uintmax_t>(state.events_bytes));
     schedule.restore(state.schedule);
@@ -442,15 +445,21 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   try {
     for (std::int64_t epoch = state.epoch + 1; epoch <= t.epochs && !state.finished; ++epoch) {
       model->train();
-      const auto epoch_start = Clock::now();
+      // Within an epoch when the checkpoint was taken between steps: go on from there.
+      const EpochProgress resume = state.in_epoch;
+      state.in_epoch = {};
+      const auto epoch_start = Clock::now() - std::chrono::duration_cast<Clock::duration>(
+                                                  std::chrono::duration<double>(resume.seconds));
       BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/true,
                          static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers, a.device,
                          dp ? Shard{dp->rank(), dp->world_size()} : Shard{});
-      torch::Tensor epoch_loss = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
-      torch::Tensor window_loss = epoch_loss.clone();
-      std::int64_t window_steps = 0, epoch_steps = 0, epoch_samples = 0;
-      double epoch_data_wait = 0;  // time the step waited for its batch: the data pipeline's cost
-      double epoch_closure = 0, epoch_step = 0;  // the step, and of it the closures (forward + backward)
+      stream.skip(resume.steps);
+      const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(a.device);
+      torch::Tensor epoch_loss = torch::tensor(resume.loss_sum, f64);
+      torch::Tensor window_loss = torch::tensor(resume.window_loss_sum, f64);
+      std::int64_t window_steps = resume.window_steps, epoch_steps = resume.steps, epoch_samples = resume.samples;
+      double epoch_data_wait = resume.data_wait;  // time the step waited for its batch: the data pipeline's cost
+      double epoch_closure = resume.closure, epoch_step = resume.step;  // the step, and of it the closures
       Batch batch;
       for (auto wait_start = Clock::now(); stream.next(batch); wait_start = Clock::now()) {
         epoch_data_wait += seconds_since(wait_start);
@@ -501,6 +510,24 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           progress.loss(mean);
           window_loss.zero_();
           window_steps = 0;
+        }
+        // Between steps: a checkpoint every checkpoint_every_steps, and at once on a stop request.
+        const bool stop_now = dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested();
+        const bool due = t.checkpoint_every_steps > 0 && step % t.checkpoint_every_steps == 0;
+        if ((stop_now || due) && epoch_steps < stream.batches()) {
+          state.in_epoch = {epoch_steps, epoch_samples, window_steps, epoch_loss.item<double>(),
+                            window_loss.item<double>(), seconds_since(epoch_start), epoch_data_wait,
+                            epoch_closure, epoch_step};
+          if (writer) {
+            state.metrics_bytes = fs::exists(metrics_path) ? static_cast<std::int64_t>(fs::file_size(metrics_path)) : 0;
+            state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
+            state.schedule = schedule.state();
+            save_checkpoint(checkpoint_path, *model, *optimizer, state);
+          }
+          if (stop_now)
+            throw Interrupted(spec.label + " stopped at step " + std::to_string(step) + " (checkpoint " +
+                              checkpoint_path.string() + "); run the same command again to resume");
+          state.in_epoch = {};
         }
         const double elapsed = seconds_since(epoch_start);
         const double per_step = elapsed / epoch_steps;

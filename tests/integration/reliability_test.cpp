@@ -1,8 +1,17 @@
-// What a long sweep must survive: a diverging run (recorded with its step, the others go on) and
-// plugin files that other users could have replaced (refused unless allowed).
+// What a long sweep must survive: SIGKILL at any moment (the rerun resumes to the same result and no
+// result file is ever torn), a diverging run (recorded with its step, the others go on), and plugin
+// files that other users could have replaced (refused unless allowed).
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include "fixtures.h"
+#include "tfrecord_reader.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -59,4 +68,87 @@ TEST_F(HostTest, PluginsOthersCouldReplaceAreRefusedUnlessAllowed) {
   fs::permissions(plugins / "lion.so", fs::perms(0755));
   r = run_host(list);
   EXPECT_EQ(r.output.find("not loaded"), std::string::npos) << r.output;
+}
+
+namespace {
+
+// Every result file parses: JSON, JSON lines (each line whole), TensorBoard records (checksums).
+void expect_intact(const fs::path& dir) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path& p = entry.path();
+    const std::string name = p.filename().string();
+    SCOPED_TRACE(p.string());
+    if (p.extension() == ".json") EXPECT_NO_THROW(read_json(p));
+    if (p.extension() == ".jsonl") {
+      const std::string text = read_file(p);
+      EXPECT_TRUE(text.empty() || text.back() == '\n');
+      EXPECT_NO_THROW(read_jsonl(p));
+    }
+    if (name.find("tfevents") != std::string::npos) EXPECT_NO_THROW(optbench::testing::read_tfrecords(p));
+  }
+}
+
+std::vector<json> training_lines(const fs::path& run_dir) {
+  std::vector<json> out;
+  for (auto line : read_jsonl(run_dir / "metrics.jsonl")) {
+    if (line["type"] != "train" && line["type"] != "epoch") continue;
+    for (const char* timing : {"samples_per_second", "train_seconds", "epoch_seconds", "data_wait_seconds",
+                               "forward_backward_seconds", "optimizer_seconds"})
+      line.erase(timing);
+    out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_F(HostTest, KilledAtRandomPointsResumesToTheSameResult) {
+  write_idx_dataset(dir_ / "data", 1200, 100);
+  const fs::path exp = dir_ / "exp.toml";
+  write_file(exp, idx_experiment(dir_ / "data", dir_ / "unused", "[\"adam\"]",
+                                 "num_workers = 0\ncheckpoint_every_steps = 4\nearly_stopping_patience = 0\n"));
+  const std::string args = "run '" + exp.string() + "' --epochs 12 --output-dir ";
+  const auto whole = run_host(args + "'" + (dir_ / "whole").string() + "'");
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+
+  std::mt19937 random(20261124);
+  int resumed = 0;
+  bool finished = false;
+  for (int attempt = 0; attempt < 20 && !finished; ++attempt) {
+    const std::string log = (dir_ / ("attempt" + std::to_string(attempt) + ".log")).string();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      freopen(log.c_str(), "w", stdout);
+      dup2(fileno(stdout), fileno(stderr));
+      unsetenv("OPTBENCH_PLUGIN_PATH");
+      setenv("OPTBENCH_HOST_CONFIG", "", 1);
+      setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+      execl(OPTBENCH_HOST, OPTBENCH_HOST, "run", exp.c_str(), "--epochs", "12", "--output-dir",
+            (dir_ / "killed").c_str(), nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 1200)(random)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    resumed += read_file(log).find("resumed from") != std::string::npos;
+    if (fs::exists(dir_ / "killed" / "fixture")) expect_intact(dir_ / "killed" / "fixture");
+  }
+  EXPECT_GE(resumed, 2) << "the kills should land after checkpoints";
+  const auto last = run_host(args + "'" + (dir_ / "killed").string() + "'");
+  ASSERT_EQ(last.exit_code, 0) << last.output;
+
+  const auto a = run_dirs(dir_ / "whole" / "fixture"), b = run_dirs(dir_ / "killed" / "fixture");
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  const json sa = read_json(a[0] / "summary.json"), sb = read_json(b[0] / "summary.json");
+  for (const char* key : {"status", "final_train_loss", "best_validation", "best_train", "test", "steps", "best_epoch",
+                          "epochs_run", "parameter_norm"})
+    EXPECT_EQ(sa[key], sb[key]) << key;  // bit for bit
+  EXPECT_EQ(training_lines(a[0]), training_lines(b[0]));  // every logged loss, once
+  expect_intact(dir_ / "killed" / "fixture");
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "killed" / "fixture"))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp."), std::string::npos) << entry.path();
 }

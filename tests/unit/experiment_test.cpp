@@ -182,7 +182,8 @@ TEST_F(ExperimentTest, MisspeltKeyNamesLineColumnAndSuggestion) {
             "(accepted: lr, betas, weight_decay, amsgrad)");
   EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epoch = 2")),
             "FILE:16:1: error: unknown key 'epoch' in [training]; did you mean 'epochs'? (accepted: epochs, "
-            "batch_size, eval_batch_size, seeds, threads, device, num_workers, log_every_steps, scheduler, "
+            "batch_size, eval_batch_size, seeds, threads, device, num_workers, log_every_steps, checkpoint_every_steps, "
+            "scheduler, "
             "warmup_epochs, early_stopping_patience, max_grad_norm, label_smoothing, exclude_from_weight_decay)");
   EXPECT_EQ(error_of(replace(kValid, "name = \"unit\"", "nme = \"unit\"")),
             "FILE:1:1: error: unknown top-level key 'nme'; did you mean 'name'? (accepted: analysis, dataset, "
