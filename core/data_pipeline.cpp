@@ -25,8 +25,9 @@ DataSplits make_splits(const Dataset& dataset, double validation_fraction, std::
     const std::int64_t n = dataset.size("train");
     const auto n_val = static_cast<std::int64_t>(validation_fraction * n);
     if (n_val < 1 || n_val >= n)
-      throw std::runtime_error("validation_fraction " + std::to_string(validation_fraction) +
-                               " leaves no validation or no training samples out of " + std::to_string(n));
+      throw std::runtime_error("validation_fraction " + optbench::format_number(validation_fraction) +
+                               " holds out no validation samples, or leaves no training samples, of the " +
+                               std::to_string(n) + " in the dataset's 'train' split");
     // Seed 0 on purpose: every optimizer and seed sees the same held-out samples.
     auto generator = make_generator(0);
     auto perm = torch::randperm(n, generator, torch::kInt64);

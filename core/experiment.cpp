@@ -215,6 +215,8 @@ void override_lr(Params& params, const Schema& schema, const toml::node& lr, con
   set_optimizer_value(params, schema, "lr", *lr.value<double>(), catalog);
 }
 
+constexpr int kMaxSweepPoints = 1000;
+
 // One [sweep] entry: [v1, v2, ...], {values = [...]}, {grid = [lo, hi, n]} or {log_grid = [lo, hi, n]}.
 SweepAxis parse_sweep_axis(const std::string& key, const toml::node& node, const std::string& path) {
   const std::string where = "[sweep] " + key;
@@ -249,6 +251,9 @@ SweepAxis parse_sweep_axis(const std::string& key, const toml::node& node, const
       const std::string shape = where + " " + f + " = [low, high, points]";
       if (v.size() != 3 || v[2] != std::floor(v[2]) || v[2] < 2 || !(v[0] < v[1]))
         throw ConfigError(location_of(form, path), shape + " needs low < high and a whole number of points >= 2");
+      if (v[2] > kMaxSweepPoints)
+        throw ConfigError(location_of(form, path), shape + ": " + format_number(v[2]) + " points; at most " +
+                                                       std::to_string(kMaxSweepPoints) + " per axis");
       axis.log_scale = f == "log_grid";
       if (axis.log_scale && v[0] <= 0)
         throw ConfigError(location_of(form, path), shape + " needs low > 0 (a log grid)");
@@ -415,13 +420,14 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     std::set<std::string> host_keys;
     for (const auto& n : host.names()) host_keys.insert(n);
     ex.dataset = select_component(root, "dataset", Kind::kDataset, catalog, path, host_keys);
-    // The host's own dataset keys, validated with the same machinery.
+    // The host's own dataset keys, validated with the same machinery (the dataset's keys skipped,
+    // so that every message keeps its line).
     const toml::table* table = sub_table(root, "dataset", path);
-    toml::table host_only;
+    std::set<std::string> dataset_keys;
     for (const auto& [key, node] : *table)
-      if (host_keys.count(std::string(key.str()))) host_only.insert(key, node);
-    ResolveOptions options{path, "[dataset]", location_of(*table, path), {}, true};
-    Params p = resolve_params(&host_only, host, options);
+      if (!host_keys.count(std::string(key.str()))) dataset_keys.insert(std::string(key.str()));
+    ResolveOptions options{path, "[dataset]", location_of(*table, path), dataset_keys, true};
+    Params p = resolve_params(table, host, options);
     ex.max_samples = p.get<std::int64_t>("max_samples");
     ex.validation_fraction = p.get<double>("validation_fraction");
   });

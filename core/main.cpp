@@ -114,10 +114,18 @@ std::vector<std::string> split_commas(const std::string& s) {
 
 Overrides overrides_from(const po::variables_map& vm) {
   Overrides o;
-  if (vm.count("epochs")) o.epochs = vm["epochs"].as<std::int64_t>();
-  if (vm.count("max-samples")) o.max_samples = vm["max-samples"].as<std::int64_t>();
-  if (vm.count("batch-size")) o.batch_size = vm["batch-size"].as<std::int64_t>();
-  if (vm.count("threads")) o.threads = vm["threads"].as<std::int64_t>();
+  auto count = [&](const char* option, std::int64_t least) -> std::optional<std::int64_t> {
+    if (!vm.count(option)) return std::nullopt;
+    const auto x = vm[option].as<std::int64_t>();
+    if (x < least)
+      throw UsageError(std::string("--") + option + ": value " + std::to_string(x) + " is out of range; accepted: [" +
+                       std::to_string(least) + ", inf)");
+    return x;
+  };
+  o.epochs = count("epochs", 1);
+  o.max_samples = count("max-samples", 0);
+  o.batch_size = count("batch-size", 1);
+  o.threads = count("threads", 0);
   if (vm.count("device")) o.device = vm["device"].as<std::string>();
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
   if (vm.count("optimizers")) {
@@ -329,6 +337,11 @@ int cmd_score(const po::variables_map& vm, const std::vector<std::string>& args)
   r.tokenize = vm["tokenize"].as<std::string>();
   r.lowercase = vm.count("lowercase") > 0;
   r.rouge_types = split_commas(vm["types"].as<std::string>());
+  for (const auto& type : r.rouge_types) {
+    const bool n_gram = type.size() == 6 && type.rfind("rouge", 0) == 0 && type[5] >= '1' && type[5] <= '9';
+    if (!n_gram && type != "rougeL" && type != "rougeLsum")
+      throw UsageError("--types: unknown ROUGE type '" + type + "' (accepted: rouge1 to rouge9, rougeL, rougeLsum)");
+  }
   r.use_stemmer = vm.count("stem") > 0;
   score_files(r);
   return 0;

@@ -11,6 +11,7 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "collectives.h"
+#include "diagnostics.h"
 #include "hessian.h"
 #include "lr_schedule.h"
 #include "progress.h"
@@ -299,6 +300,16 @@ std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::v
   return groups;
 }
 
+// What the experiment's dataset, task or model refused, said with the file and table it came from.
+template <class F>
+auto in_table(const Experiment& ex, const char* table, F&& make) {
+  try {
+    return make();
+  } catch (const std::exception& e) {
+    throw std::runtime_error(ex.file + ": " + table + " " + message_of(e));
+  }
+}
+
 Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::shared_ptr<Collectives> collectives) {
   Assembly a;
   a.registry = &registry;
@@ -314,9 +325,9 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::sha
                                       : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
   torch::set_num_threads(static_cast<int>(a.threads));
 
-  a.dataset = registry.make_dataset(ex.dataset.name, ex.dataset.params);
+  a.dataset = in_table(ex, "[dataset]", [&] { return registry.make_dataset(ex.dataset.name, ex.dataset.params); });
   a.spec = a.dataset->spec();
-  a.task = registry.make_task(ex.task.name, ex.task.params, a.spec);
+  a.task = in_table(ex, "[task]", [&] { return registry.make_task(ex.task.name, ex.task.params, a.spec); });
   a.policy = a.task->default_policy();
   const auto& o = ex.policy;
   if (o.scheduler) a.policy.scheduler = *o.scheduler;
@@ -324,7 +335,7 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::sha
   if (o.early_stopping_patience) a.policy.early_stopping_patience = *o.early_stopping_patience;
   if (o.max_grad_norm) a.policy.max_grad_norm = *o.max_grad_norm;
   if (o.label_smoothing) a.policy.label_smoothing = *o.label_smoothing;
-  a.splits = make_splits(*a.dataset, ex.validation_fraction, ex.max_samples);
+  a.splits = in_table(ex, "[dataset]", [&] { return make_splits(*a.dataset, ex.validation_fraction, ex.max_samples); });
   if (a.splits.train.size() == 0) throw std::runtime_error("the training split is empty");
   if (ex.analysis.train_metrics) {
     // Seed 1: the same samples for every run, whatever the validation hold-out drew.
@@ -335,7 +346,7 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::sha
   }
 
   // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
-  auto model = registry.make_model(ex.model.name, ex.model.params, a.spec);
+  auto model = in_table(ex, "[model]", [&] { return registry.make_model(ex.model.name, ex.model.params, a.spec); });
   for (const auto& opt : ex.optimizers)
     registry.make_optimizer(opt.name, make_param_groups(*model, ex.training.exclude_from_weight_decay),
                             opt.params);

@@ -32,6 +32,21 @@ CommandResult run_host(const std::string& args) {
                      std::string(OPTBENCH_HOST) + "' " + args);
 }
 
+int start_host(const std::vector<std::string>& args, const fs::path& log) {
+  const pid_t pid = fork();
+  if (pid != 0) return pid;
+  freopen(log.c_str(), "w", stdout);
+  dup2(fileno(stdout), fileno(stderr));
+  unsetenv("OPTBENCH_PLUGIN_PATH");
+  setenv("OPTBENCH_HOST_CONFIG", "", 1);
+  setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+  std::vector<char*> argv{const_cast<char*>(OPTBENCH_HOST)};
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  execv(OPTBENCH_HOST, argv.data());
+  _exit(127);
+}
+
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});

@@ -21,6 +21,9 @@ struct CommandResult {
 CommandResult run_command(const std::string& command);
 // Runs optbench-host with `args` (a shell-quoted argument string).
 CommandResult run_host(const std::string& args);
+// Starts optbench-host with `args` in the background, its output to `log`, in the environment
+// run_host gives it; returns its pid (for a signal, then waitpid).
+int start_host(const std::vector<std::string>& args, const std::filesystem::path& log);
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& text);

@@ -353,17 +353,7 @@ TEST_F(HostTest, InterruptedRunResumesToTheSameResult) {
   ASSERT_EQ(whole.exit_code, 0) << whole.output;
 
   // Start the same run, stop it with SIGTERM (as Slurm does) once an epoch has finished.
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string log = (dir_ / "b.log").string();
-    freopen(log.c_str(), "w", stdout);
-    dup2(fileno(stdout), fileno(stderr));
-    unsetenv("OPTBENCH_PLUGIN_PATH");
-    setenv("OPTBENCH_HOST_CONFIG", "", 1);
-    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
-    execl(OPTBENCH_HOST, OPTBENCH_HOST, "run", (dir_ / "b.toml").c_str(), "--epochs", "12", nullptr);
-    _exit(127);
-  }
+  const pid_t pid = start_host({"run", (dir_ / "b.toml").string(), "--epochs", "12"}, dir_ / "b.log");
   bool saw_epoch = false;
   for (int i = 0; i < 3000 && !saw_epoch; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

@@ -56,17 +56,8 @@ TEST_F(HostTest, CrashedWorkerIsRecordedAndTheOthersFinish) {
   write_idx_dataset(dir_ / "data", 600, 100);
   const fs::path exp = dir_ / "exp.toml";
   write_file(exp, idx_experiment(dir_ / "data", dir_ / "out", "[\"adam\", \"sgd_momentum\"]"));
-  const pid_t host = fork();
-  if (host == 0) {
-    const std::string log = (dir_ / "host.log").string();
-    freopen(log.c_str(), "w", stdout);
-    dup2(fileno(stdout), fileno(stderr));
-    unsetenv("OPTBENCH_PLUGIN_PATH");
-    setenv("OPTBENCH_HOST_CONFIG", "", 1);
-    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
-    execl(OPTBENCH_HOST, OPTBENCH_HOST, "run", exp.c_str(), "--jobs", "2", "--seeds", "1,2", "--epochs", "30", nullptr);
-    _exit(127);
-  }
+  const pid_t host = start_host({"run", exp.string(), "--jobs", "2", "--seeds", "1,2", "--epochs", "30"},
+                                dir_ / "host.log");
   // Kill the first worker seen running, as the kernel's OOM killer would.
   pid_t victim = 0;
   fs::path victim_dir;

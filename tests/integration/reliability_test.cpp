@@ -116,18 +116,8 @@ TEST_F(HostTest, KilledAtRandomPointsResumesToTheSameResult) {
   int resumed = 0;
   bool finished = false;
   for (int attempt = 0; attempt < 20 && !finished; ++attempt) {
-    const std::string log = (dir_ / ("attempt" + std::to_string(attempt) + ".log")).string();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      freopen(log.c_str(), "w", stdout);
-      dup2(fileno(stdout), fileno(stderr));
-      unsetenv("OPTBENCH_PLUGIN_PATH");
-      setenv("OPTBENCH_HOST_CONFIG", "", 1);
-      setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
-      execl(OPTBENCH_HOST, OPTBENCH_HOST, "run", exp.c_str(), "--epochs", "12", "--output-dir",
-            (dir_ / "killed").c_str(), nullptr);
-      _exit(127);
-    }
+    const fs::path log = dir_ / ("attempt" + std::to_string(attempt) + ".log");
+    const pid_t pid = start_host({"run", exp.string(), "--epochs", "12", "--output-dir", (dir_ / "killed").string()}, log);
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 1200)(random)));
     kill(pid, SIGKILL);
     int status = 0;

@@ -166,8 +166,8 @@ using DatasetBuilder = optbench::ComponentBuilder<optbench::DatasetFactory>;
 DatasetBuilder qa_params(DatasetBuilder b, std::int64_t max_context) {
   b.param("vocab_size", 50000, "vocabulary entries including <pad>, <unk>, <sep> (0: all training words)", optbench::non_negative)
       .param("min_freq", 1, "fewest occurrences for a word to enter the vocabulary", optbench::at_least_one)
-      .param("max_question_length", 40, "question tokens kept", optbench::at_least_one)
-      .param("max_context_length", max_context, "context tokens kept (answers beyond cannot be predicted)", optbench::at_least_one);
+      .param("max_question_length", 40, "question tokens kept", optbench::sequence_length)
+      .param("max_context_length", max_context, "context tokens kept (answers beyond cannot be predicted)", optbench::sequence_length);
   return b;
 }
 

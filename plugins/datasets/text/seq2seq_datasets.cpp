@@ -256,8 +256,8 @@ void seq2seq_params(DatasetBuilder& b, bool lowercase, std::int64_t vocab_size, 
              optbench::non_negative)
       .param("min_freq", 1, "fewest occurrences for a word to enter the vocabulary", optbench::at_least_one)
       .param("vocab_samples", vocab_samples, "training pairs the vocabulary is built from (0: all)", optbench::non_negative)
-      .param("max_source_length", max_source, "source tokens kept", optbench::at_least_one)
-      .param("max_target_length", max_target, "target tokens kept (plus <bos> and <eos>)", optbench::at_least_one);
+      .param("max_source_length", max_source, "source tokens kept", optbench::sequence_length)
+      .param("max_target_length", max_target, "target tokens kept (plus <bos> and <eos>)", optbench::sequence_length);
 }
 
 }  // namespace

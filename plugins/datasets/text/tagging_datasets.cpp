@@ -165,7 +165,7 @@ DatasetBuilder tagging_params(DatasetBuilder b) {
   b.param("lowercase", false, "lower-case words (characters keep their case)")
       .param("vocab_size", 0, "word vocabulary entries including <pad> and <unk> (0: all training words)", optbench::non_negative)
       .param("min_freq", 1, "fewest occurrences for a word to enter the vocabulary", optbench::at_least_one)
-      .param("max_length", 256, "tokens per sentence; longer sentences are cut", optbench::at_least_one);
+      .param("max_length", 256, "tokens per sentence; longer sentences are cut", optbench::sequence_length);
   return b;
 }
 

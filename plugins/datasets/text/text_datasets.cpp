@@ -279,7 +279,7 @@ void sentiment_params(DatasetBuilder& b) {
            "whitespace words with a vocabulary built from the training data, or BERT WordPiece (needs vocab_file)")
       .param("vocab_file", std::string(), "BERT vocab.txt for tokenizer = \"wordpiece\"")
       .param("lowercase", true, "lower-case the text first (and strip accents for WordPiece, as uncased BERT)")
-      .param("max_length", 128, "tokens per sequence; longer texts are cut", optbench::at_least_one)
+      .param("max_length", 128, "tokens per sequence; longer texts are cut", optbench::sequence_length)
       .param("vocab_size", 20000, "whitespace: vocabulary entries including <pad> and <unk> (0: all words)",
              optbench::non_negative)
       .param("min_freq", 1, "whitespace: fewest occurrences for a word to enter the vocabulary", optbench::at_least_one)
@@ -288,7 +288,7 @@ void sentiment_params(DatasetBuilder& b) {
 }
 
 void corpus_params(DatasetBuilder& b) {
-  b.param("block_size", 128, "tokens per training sequence (context length)", optbench::at_least_one)
+  b.param("block_size", 128, "tokens per training sequence (context length)", optbench::sequence_length)
       .param("vocab_size", 0, "vocabulary entries including <pad>, <unk>, <eos> (0: every training word)",
              optbench::non_negative)
       .param("min_freq", 1, "fewest occurrences for a word to enter the vocabulary", optbench::at_least_one);

@@ -28,8 +28,10 @@ IdxArray parse_idx(const std::vector<std::uint8_t>& bytes, const std::string& pa
     const std::uint8_t* p = bytes.data() + 4 + 4 * d;
     std::uint32_t size = (std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) |
                          (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]);
+    if (size == 0) fail("IDX header declares a dimension of size 0: the file holds no data");
     out.dims.push_back(size);
-    count *= size;
+    if (__builtin_mul_overflow(count, std::uint64_t{size}, &count))
+      fail("IDX dimensions multiply past 2^64 bytes: not a real file");
   }
   const std::uint64_t have = bytes.size() - header;
   if (have != count)

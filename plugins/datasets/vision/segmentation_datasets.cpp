@@ -106,6 +106,8 @@ std::vector<Sample> check_headers(std::vector<Sample> samples, bool skip, std::v
   for (auto& s : samples) {
     try {
       const auto image = read_image_info(s.image), mask = read_image_info(s.mask);
+      if (mask.format != optbench::vision::ImageFormat::kPng)
+        throw std::runtime_error(s.mask + ": a label image must be PNG (JPEG compression changes the label values)");
       if (image.width != mask.width || image.height != mask.height)
         throw std::runtime_error(s.mask + ": " + std::to_string(mask.width) + "x" + std::to_string(mask.height) +
                                  " does not match its image " + s.image + " (" + std::to_string(image.width) + "x" +

@@ -108,6 +108,13 @@ std::shared_ptr<optbench::Dataset> make_idx_dataset(const std::string& title,
   std::map<std::string, ImageSplit> splits;
   splits["train"] = read_idx_split(root, "train");
   splits["test"] = read_idx_split(root, "t10k");
+  const auto& train = splits["train"].images;
+  const auto& test = splits["test"].images;
+  if (train.size(2) != test.size(2) || train.size(3) != test.size(3))
+    throw std::runtime_error(splits["test"].files[0] + " holds " + std::to_string(test.size(2)) + "x" +
+                             std::to_string(test.size(3)) + " images but " + splits["train"].files[0] + " holds " +
+                             std::to_string(train.size(2)) + "x" + std::to_string(train.size(3)) +
+                             " ones: every split must have one image size");
   optbench::DataSpec spec;
   spec.modality = "image";
   spec.num_classes = 10;

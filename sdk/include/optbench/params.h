@@ -90,7 +90,7 @@ struct Bounds {
   bool hi_open = false;
 
   bool contains(double x) const {
-    if (std::isnan(x)) return false;
+    if (!std::isfinite(x)) return false;  // an infinite lr or decay is never meant
     if (lo_open ? !(x > lo) : !(x >= lo)) return false;
     if (hi_open ? !(x < hi) : !(x <= hi)) return false;
     return true;
@@ -114,6 +114,8 @@ inline constexpr Bounds unit_open{0.0, 1.0, true, true};           // (0, 1)
 inline constexpr Bounds unit_interval{0.0, 1.0, false, false};     // [0, 1]
 inline constexpr Bounds unit_right_open{0.0, 1.0, false, true};    // [0, 1)
 inline constexpr Bounds at_least_one{1.0, kInf, false, false};
+// Token counts per sequence: a sequence longer than 2^20 tokens is a typo, not a setting.
+inline constexpr Bounds sequence_length{1.0, 1048576.0, false, false};
 
 struct ParamSpec {
   std::string name;

@@ -1,0 +1,3 @@
+The cat sees the mouse .
+
+A dog chases a ball .
