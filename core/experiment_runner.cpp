@@ -149,7 +149,9 @@ void write_experiment_files(const Experiment& ex, const Overrides& overrides, co
   // The file as given, so that `run-one` rebuilds exactly this experiment whatever happens to it later.
   const fs::path source = fs::path("source") / fs::path(ex.file).filename();
   fs::create_directories(plan.root / "source");
-  fs::copy_file(ex.file, plan.root / source, fs::copy_options::overwrite_existing);
+  std::error_code not_there;
+  if (!fs::equivalent(ex.file, plan.root / source, not_there))  // run on the copy itself
+    fs::copy_file(ex.file, plan.root / source, fs::copy_options::overwrite_existing);
   Overrides frozen = overrides;
   frozen.output_dir = plan.root.parent_path().string();  // absolute: array tasks start elsewhere
   json info = experiment_info(ex, task);
