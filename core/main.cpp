@@ -112,7 +112,8 @@ std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-Overrides overrides_from(const po::variables_map& vm) {
+// The command line's overrides of the experiment file; --optimizers all names every loaded one.
+Overrides overrides_from(const po::variables_map& vm, const PluginRegistry& registry) {
   Overrides o;
   auto count = [&](const char* option, std::int64_t least) -> std::optional<std::int64_t> {
     if (!vm.count(option)) return std::nullopt;
@@ -130,8 +131,7 @@ Overrides overrides_from(const po::variables_map& vm) {
   if (vm.count("output-dir")) o.output_dir = vm["output-dir"].as<std::string>();
   if (vm.count("optimizers")) {
     const std::string v = vm["optimizers"].as<std::string>();
-    if (v != "all") o.optimizers = split_commas(v);
-    else o.optimizers = std::vector<std::string>{};  // empty list: every optimizer
+    o.optimizers = v == "all" ? registry.names(Kind::kOptimizer) : split_commas(v);
   }
   if (vm.count("seeds")) {
     std::vector<std::int64_t> seeds;
@@ -255,8 +255,7 @@ int cmd_describe(const po::variables_map& vm, const std::vector<std::string>& ar
 int cmd_experiment(const std::string& command, const po::variables_map& vm, const std::vector<std::string>& args) {
   if (args.size() != 1) throw UsageError(command + " needs exactly one experiment file");
   const auto registry = load_plugins(vm);
-  Overrides overrides = overrides_from(vm);
-  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry->names(Kind::kOptimizer);
+  const Overrides overrides = overrides_from(vm, *registry);
   const Experiment ex = load_experiment(args[0], *registry, overrides);
   if (command == "validate") {
     const Assembly a = assemble(ex, *registry);
@@ -392,8 +391,7 @@ int cmd_submit(const po::variables_map& vm, const std::vector<std::string>& args
   if (args.size() != 1) throw UsageError("submit needs exactly one experiment file");
   if (!vm.count("slurm")) throw UsageError("submit needs --slurm (the scheduler to submit to)");
   const auto registry = load_plugins(vm);
-  Overrides overrides = overrides_from(vm);
-  if (overrides.optimizers && overrides.optimizers->empty()) overrides.optimizers = registry->names(Kind::kOptimizer);
+  const Overrides overrides = overrides_from(vm, *registry);
   const Experiment ex = load_experiment(args[0], *registry, overrides);
   const Assembly assembly = assemble(ex, *registry);  // every check of `run` before anything is queued
   const ExperimentPlan plan = plan_experiment(ex, *registry);
