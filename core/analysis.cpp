@@ -39,10 +39,6 @@ double student_t_cdf(double t, int dof) {
 
 bool reached(double value, double threshold, bool higher) { return higher ? value >= threshold : value <= threshold; }
 
-double number_or_nan(const json& j, const std::string& key) {
-  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
-}
-
 double mean_of(const std::vector<double>& v) { return seed_stats(v).mean; }
 
 bool better_mean(double candidate, double best, bool higher) {
@@ -51,6 +47,10 @@ bool better_mean(double candidate, double best, bool higher) {
 }
 
 }  // namespace
+
+double number_or_nan(const json& j, const std::string& key) {
+  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
+}
 
 double student_t_quantile(double p, int dof) {
   if (!(p > 0 && p < 1) || dof < 1) throw std::invalid_argument("student_t_quantile: p in (0, 1), dof >= 1");

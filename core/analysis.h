@@ -21,6 +21,9 @@ struct SeedStats {
 };
 SeedStats seed_stats(const std::vector<double>& values);
 
+// j[key] when j is an object holding a number there, else NaN (a missing or null result).
+double number_or_nan(const nlohmann::json& j, const std::string& key);
+
 // The p-quantile of Student's t distribution with `dof` >= 1 degrees of freedom.
 double student_t_quantile(double p, int dof);
 

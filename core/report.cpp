@@ -17,10 +17,6 @@ json to_json(const SeedStats& s) {
   return {{"n", s.n}, {"mean", finite_or_null(s.mean)}, {"std", finite_or_null(s.std)}, {"ci95", finite_or_null(s.ci95)}};
 }
 
-double number_or_nan(const json& j, const std::string& key) {
-  return j.is_object() && j.contains(key) && j[key].is_number() ? j[key].get<double>() : std::nan("");
-}
-
 // Statistics over the completed seeds of a configuration of one number per run.
 template <class F>
 json stats_over_runs(const Configuration& c, F&& value_of) {
