@@ -442,6 +442,15 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   auto log_line = [&](const json& line) {
     if (writer) append_line(metrics_path, line.dump());
   };
+  // The checkpoint records how far metrics.jsonl and the event file go: a resume cuts them back there.
+  auto checkpoint = [&] {
+    if (!writer) return;
+    state.metrics_bytes = fs::exists(metrics_path) ? static_cast<std::int64_t>(fs::file_size(metrics_path)) : 0;
+    state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
+    state.schedule = schedule.state();
+    save_checkpoint(checkpoint_path, *model, *optimizer, state);
+  };
+  auto stop_everywhere = [&] { return dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested(); };
   std::int64_t& step = state.step;
   std::int64_t& grad_evals = state.gradient_evaluations;
   std::int64_t& since_best = state.since_best;
@@ -523,18 +532,13 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           window_steps = 0;
         }
         // Between steps: a checkpoint every checkpoint_every_steps, and at once on a stop request.
-        const bool stop_now = dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested();
+        const bool stop_now = stop_everywhere();
         const bool due = t.checkpoint_every_steps > 0 && step % t.checkpoint_every_steps == 0;
         if ((stop_now || due) && epoch_steps < stream.batches()) {
           state.in_epoch = {epoch_steps, epoch_samples, window_steps, epoch_loss.item<double>(),
                             window_loss.item<double>(), seconds_since(epoch_start), epoch_data_wait,
                             epoch_closure, epoch_step};
-          if (writer) {
-            state.metrics_bytes = fs::exists(metrics_path) ? static_cast<std::int64_t>(fs::file_size(metrics_path)) : 0;
-            state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
-            state.schedule = schedule.state();
-            save_checkpoint(checkpoint_path, *model, *optimizer, state);
-          }
+          checkpoint();
           if (stop_now)
             throw Interrupted(spec.label + " stopped at step " + std::to_string(step) + " (checkpoint " +
                               checkpoint_path.string() + "); run the same command again to resume");
@@ -590,17 +594,11 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         progress.line("early stop: no validation improvement in " + std::to_string(since_best) + " epochs");
       }
       state.finished = stop_early || epoch == t.epochs;
-      if (writer) {
-        state.metrics_bytes = static_cast<std::int64_t>(fs::file_size(metrics_path));
-        state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
-      }
       state.best_json = json{{"best_epoch", s["best_epoch"]}, {"best_validation", s["best_validation"]},
                              {"best_train", s["best_train"]},
                              {"stopped_early", s["stopped_early"]}}.dump();
-      state.schedule = schedule.state();
-      if (writer) save_checkpoint(checkpoint_path, *model, *optimizer, state);
-      const bool stop = dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested();  // every rank or none
-      if (stop && !state.finished)
+      checkpoint();
+      if (stop_everywhere() && !state.finished)  // every rank or none
         throw Interrupted(spec.label + " stopped after epoch " + std::to_string(epoch) + " (checkpoint " +
                           checkpoint_path.string() + "); run the same command again to resume");
     }
