@@ -4,33 +4,25 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 #include "bleu.h"
-#include "python_text.h"
 #include "rouge.h"
 #include "seqeval.h"
 #include "squad.h"
+#include "text_corpora.h"
 
 namespace optbench::core {
 
 namespace {
 
+// One segment per line; the file is checked as UTF-8 (as the reference tools read it) on the way.
 std::vector<std::string> read_segments(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(path + ": cannot open file");
+  std::istringstream in(text::read_text_file(path));
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    // The reference tools read text as UTF-8 and would refuse these bytes too.
-    const std::u32string decoded = text_metrics::python::decode_utf8(line);
-    for (std::size_t i = 0; i < decoded.size(); ++i)
-      if (text_metrics::python::is_raw_byte(decoded[i])) {
-        char byte[8];
-        std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned>(decoded[i] - text_metrics::python::kRawByteBase));
-        throw std::runtime_error(path + ":" + std::to_string(lines.size() + 1) + ": not valid UTF-8 (byte " + byte +
-                                 " at character " + std::to_string(i + 1) + ")");
-      }
     lines.push_back(std::move(line));
   }
   return lines;
