@@ -6,6 +6,9 @@
 #include <boost/program_options.hpp>
 
 #include <malloc.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/lsan_interface.h>
+#endif
 #include <unistd.h>
 
 #include <cstdio>
@@ -21,6 +24,7 @@
 #include "atomic_file.h"
 #include "checkpoint.h"
 #include "collectives.h"
+#include "data_fetch.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
@@ -59,6 +63,8 @@ commands:
                          squad DATASET.json PREDICTIONS.json, seqeval CONLL_FILE
   report RESULTS_DIR     analyses of the experiments in RESULTS_DIR: report.html (self-contained)
                          and analysis.json
+  data fetch NAME...     download a dataset where the experiment files look for it, check its size
+                         and checksum, extract it (`data list` shows what can be fetched)
 
 `optbench-host COMMAND --help` shows the options of a command; `optbench-host --version` the
 versions and whether data-parallel training (c10d) is built in.
@@ -422,6 +428,45 @@ int cmd_run_one(const po::variables_map& vm, const std::vector<std::string>& arg
   return run_manifest_entry(args[0], index, *registry, threads);
 }
 
+po::options_description data_options() {
+  po::options_description o("data options");
+  o.add_options()
+      ("root", po::value<std::string>(), "put the files here instead of the dataset's usual directory")
+      ("sources", po::value<std::string>()->default_value(""),
+       "a sources file of your own (format: share/optbench/data_sources.toml) instead of the built-in one")
+      ("help,h", "show this help");
+  return o;
+}
+
+int cmd_data(const po::variables_map& vm, const std::vector<std::string>& args) {
+  const std::vector<std::string> subcommands = {"fetch", "list"};
+  if (args.empty() || std::find(subcommands.begin(), subcommands.end(), args[0]) == subcommands.end())
+    throw UsageError("data needs a subcommand (accepted: " + join(subcommands) + ")" +
+                     (args.empty() ? "" : did_you_mean(args[0], subcommands)));
+  const std::string file = vm["sources"].as<std::string>().empty() ? default_data_sources_path()
+                                                                   : vm["sources"].as<std::string>();
+  const std::vector<DataSource> sources = load_data_sources(file);
+  if (args[0] == "list") {
+    if (args.size() > 1) throw UsageError("data list takes no arguments");
+    std::fputs(data_sources_table(sources).c_str(), stdout);
+    return 0;
+  }
+  const std::vector<std::string> names(args.begin() + 1, args.end());
+  if (names.empty()) throw UsageError("data fetch needs dataset names (see optbench-host data list)");
+  if (vm.count("root") && names.size() > 1) throw UsageError("--root takes one dataset at a time");
+  std::vector<const DataSource*> chosen;
+  for (const auto& name : names) {
+    try {
+      chosen.push_back(&find_data_source(sources, name));
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(file + ": " + e.what());
+    }
+  }
+  for (const DataSource* source : chosen)
+    fetch_dataset(*source, vm.count("root") ? vm["root"].as<std::string>() : source->root);
+  return 0;
+}
+
 int cmd_status(const std::vector<std::string>& args) {
   if (args.size() != 1) throw UsageError("status needs one results directory");
   std::fputs(status_text(args[0]).c_str(), stdout);
@@ -443,7 +488,7 @@ int dispatch(int argc, char** argv) {
   }
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",
                                              "replay", "conformance", "score",   "report",
-                                             "run-one", "status",      "submit"};
+                                             "run-one", "status",      "submit",  "data"};
   if (std::find(commands.begin(), commands.end(), command) == commands.end())
     throw UsageError("unknown command '" + command + "'" + did_you_mean(command, commands) +
                      " (accepted: " + join(commands) + ")");
@@ -452,6 +497,7 @@ int dispatch(int argc, char** argv) {
   if (command == "score") options.add(score_options());
   else if (command == "report") options.add(report_options());
   else if (command == "status") options.add_options()("help,h", "show this help");
+  else if (command == "data") options.add(data_options());
   else options.add(plugin_options());
   if (command == "run" || command == "validate" || command == "submit") options.add(override_options());
   if (command == "submit") options.add(submit_options());
@@ -479,7 +525,8 @@ int dispatch(int argc, char** argv) {
               << (command == "describe" ? " KIND NAME" : command == "replay" ? " FILE.json..." :
                   command == "conformance" ? " OPTIMIZER..." : command == "score" ? " bleu|rouge|squad|seqeval [FILES]" :
                   command == "report" || command == "status" ? " RESULTS_DIR" :
-                  command == "run-one" ? " MANIFEST INDEX" : command == "plugins" ? "" : " FILE.toml")
+                  command == "run-one" ? " MANIFEST INDEX" : command == "data" ? " fetch NAME...|list" :
+                  command == "plugins" ? "" : " FILE.toml")
               << " [options]\n\n" << options << "\n";
     return 0;
   }
@@ -492,6 +539,7 @@ int dispatch(int argc, char** argv) {
   if (command == "status") return cmd_status(args);
   if (command == "run-one") return cmd_run_one(vm, args);
   if (command == "submit") return cmd_submit(vm, args);
+  if (command == "data") return cmd_data(vm, args);
   return cmd_experiment(command, vm, args);
 }
 
@@ -534,5 +582,8 @@ int main(int argc, char** argv) {
   spdlog::shutdown();
   std::cout.flush();
   std::fflush(nullptr);
+#ifdef __SANITIZE_ADDRESS__
+  __lsan_do_leak_check();  // _Exit skips LeakSanitizer's own check at exit
+#endif
   std::_Exit(code);
 }

@@ -10,6 +10,7 @@ packages=(
   libutf8proc-dev                    # Unicode classes and NFD for the BERT WordPiece tokeniser
   libssl-dev                         # SHA-1 (CNN/DailyMail story names)
   libjpeg62-turbo-dev libpng-dev     # JPEG and PNG images (segmentation datasets)
+  libcurl4-openssl-dev libarchive-dev  # `data fetch`: downloads and archive extraction
   python3-torch                      # bench/: the PyTorch side of the side-by-side benchmarks
   python3-pil                        # bench/: JPEG/PNG files for the segmentation data-wait benchmark
   dataset-fashion-mnist              # the quick start's data: /usr/share/datasets/fashion-mnist
