@@ -1,5 +1,6 @@
 #include "experiment.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 

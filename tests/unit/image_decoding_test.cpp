@@ -2,7 +2,11 @@
 // and every kind of bad file refused with its name.
 #include "image_decoding.h"
 
+#include <zlib.h>
+
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "image_files.h"
 #include "temp_dir_test.h"
@@ -16,6 +20,13 @@ using optbench::testing::PngSpec;
 using optbench::testing::write_jpeg;
 using optbench::testing::write_png;
 using Bytes = std::vector<std::uint8_t>;
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
 
 class ImageDecodingTest : public optbench::testing::TempDirTest {
  protected:
@@ -132,4 +143,25 @@ TEST_F(ImageDecodingTest, BadFilesAreNamedWithWhatIsWrong) {
                        "empty.png: not a JPEG or PNG image (an empty file)"));
   EXPECT_TRUE(contains(message_of([&] { decode_rgb(path("missing.jpg")); }),
                        "missing.jpg: cannot open: No such file or directory"));
+}
+
+// Found by tests/fuzz/image_fuzzer: a 150-byte JPEG whose header declared 65040 x 32775 pixels
+// had the decoder allocate 6.4 GB. Headers past PIL's decompression-bomb limit are refused.
+TEST_F(ImageDecodingTest, HeadersDeclaringHugeImagesAreRefusedBeforeAllocating) {
+  write_jpeg(path("small.jpg"), 8, 8, JpegColor::kGray, Bytes(64, 1));
+  std::string jpeg = read_file(path("small.jpg"));
+  const std::size_t sof = jpeg.find("\xFF\xC0");
+  ASSERT_NE(sof, std::string::npos);
+  jpeg.replace(sof + 5, 4, "\xFF\x00\xFF\x00", 4);  // height, width: 65280 x 65280
+  EXPECT_TRUE(contains(message_of([&] { decode_rgb(write("bomb.jpg", jpeg)); }),
+                       "bomb.jpg: the header declares more than 178956970 pixels (PIL's decompression-bomb limit)"));
+  EXPECT_EQ(read_image_info(path("bomb.jpg")).width, 65280);  // the header itself is readable
+
+  png("small.png", 4, 4, {0, 8, {}}, std::vector<std::uint16_t>(16, 1));
+  std::string png_bytes = read_file(path("small.png"));
+  png_bytes.replace(16, 8, std::string("\x00\x00\x40\x00\x00\x00\x40\x00", 8));  // IHDR: 16384 x 16384
+  const std::uint32_t crc = crc32(0, reinterpret_cast<const Bytef*>(png_bytes.data() + 12), 17);
+  for (int i = 0; i < 4; ++i) png_bytes[29 + i] = static_cast<char>(crc >> (24 - 8 * i));
+  EXPECT_TRUE(contains(message_of([&] { decode_labels(write("bomb.png", png_bytes)); }),
+                       "bomb.png: the header declares more than 178956970 pixels"));
 }

@@ -57,6 +57,15 @@ void jpeg_warning(j_common_ptr cinfo, int level) {
   if (level == -1 && cinfo->err->msg_code == JWRN_JPEG_EOF) jpeg_fail(cinfo);
 }
 
+// A header may declare any size up to 65535 x 65535 (JPEG) or 2^31 x 2^31 (PNG): a few damaged
+// bytes would have us allocate gigabytes. Refused above PIL's limit (twice its MAX_IMAGE_PIXELS,
+// where it raises DecompressionBombError).
+constexpr std::uint64_t kMaxPixels = 2 * 89478485ULL;
+constexpr const char* kTooManyPixels =
+    "the header declares more than 178956970 pixels (PIL's decompression-bomb limit): a damaged or hostile file";
+
+bool too_many_pixels(std::uint64_t width, std::uint64_t height) { return width * height > kMaxPixels; }
+
 // Decodes (or, with `header_only`, only reads the header of) a JPEG into RGB.
 ImageInfo jpeg_decode(FILE* f, const std::string& path, Image* out) {
   // Everything with a destructor lives before setjmp: the jump back must not skip one.
@@ -77,6 +86,10 @@ ImageInfo jpeg_decode(FILE* f, const std::string& path, Image* out) {
   if (!out) {
     jpeg_destroy_decompress(&cinfo);
     return info;
+  }
+  if (too_many_pixels(cinfo.image_width, cinfo.image_height)) {
+    jpeg_destroy_decompress(&cinfo);
+    throw ImageError(path + ": " + kTooManyPixels);
   }
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;  // libjpeg-turbo turns grayscale into RGB itself
@@ -153,6 +166,8 @@ ImageInfo png_decode(FILE* f, const std::string& path, PngOutput want, Image* ou
     png_destroy_read_struct(&png, &info_ptr, nullptr);
     return info;
   }
+  if (too_many_pixels(png_get_image_width(png, info_ptr), png_get_image_height(png, info_ptr)))
+    png_refuse(png, kTooManyPixels);
   const int color = png_get_color_type(png, info_ptr), depth = png_get_bit_depth(png, info_ptr);
   if (want == PngOutput::kRgb) {
     if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
