@@ -17,6 +17,7 @@ packages=(
   chromium                           # tests/browser: the report rendered in headless Chromium
   slurmctld slurmd slurm-client munge  # tests/slurm: a one-node Slurm cluster for the job-array test
   libgloo-dev                        # data-parallel training with c10d's Gloo process group
+  clang-14 libclang-rt-14-dev        # tests/fuzz: libFuzzer targets, with ASan and UBSan
 )
 # npm fetches the report's plotting libraries (core/report/package-lock.json); Debian's nodejs
 # and npm unless the machine already has them.
