@@ -7,15 +7,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
-ctest --test-dir build --output-on-failure "$@"
+ctest --test-dir build --output-on-failure -j2 "$@"
 
 if [ ! -f build-sanitize/build.ninja ]; then
   cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=Release -DOPTBENCH_SANITIZE=ON
 fi
-# Any report fails the test that caused it; the suppressions name what is LibTorch's own.
+# Any sanitizer report (a leak too) fails the test whose process made it.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=86"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=86"
 cmake --build build-sanitize
-ctest --test-dir build-sanitize --output-on-failure "$@"
+ctest --test-dir build-sanitize --output-on-failure -j2 "$@"
 
 scripts/fuzz.sh 20
