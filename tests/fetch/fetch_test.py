@@ -3,7 +3,7 @@
 archives, a download cut short then resumed with a range request, a server that ignores ranges,
 a wrong checksum, a file larger than published, a dead mirror, damaged archives, and malicious
 archives (absolute paths, '..', links out, device files) that must be refused with nothing
-extracted. Also checks the built-in sources file against ../shared/reference/dataset_checksums.tsv.
+extracted; and MNIST-format files fetched, then trained on by the host. Also checks the built-in sources file against ../shared/reference/dataset_checksums.tsv.
 
 usage: fetch_test.py OPTBENCH_HOST SOURCE_DIR WORK_DIR
 """
@@ -22,6 +22,8 @@ import unittest
 import zipfile
 
 HOST, SOURCE_DIR, WORK_DIR = sys.argv[1:4]
+sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "bad_inputs"))
+import run_corpus as corpus  # noqa: E402  (its IDX writers and host environment)
 
 
 def tar_gz(members):
@@ -75,6 +77,12 @@ DAMAGED_TAR = tar_gz(GOOD_FIRST + [member("corpus/noise.bin", NOISE)])[: len(NOI
 FILES = {"/big.bin": BIG, "/corpus.tar.gz": GOOD_TAR, "/zipped.zip": GOOD_ZIP, "/list.txt": b"one\ntwo\n",
          "/damaged.tar.gz": DAMAGED_TAR}
 FILES.update({"/%s.archive" % k: v for k, v in MALICIOUS.items()})
+# MNIST as published: gzip-compressed IDX files, 6 training and 4 test digits.
+MNIST = {"/train-images-idx3-ubyte.gz": corpus.gz(corpus.idx_images(6)),
+         "/train-labels-idx1-ubyte.gz": corpus.gz(corpus.idx_labels(6)),
+         "/t10k-images-idx3-ubyte.gz": corpus.gz(corpus.idx_images(4)),
+         "/t10k-labels-idx1-ubyte.gz": corpus.gz(corpus.idx_labels(4))}
+FILES.update(MNIST)
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -317,6 +325,18 @@ class FetchTest(unittest.TestCase):
         r = self.fetch(self.sources({"x": [entry]}), name="y")
         self.assertFails(r, "no data source named 'y'")
         self.assertEqual(r.returncode, 2)
+
+    def test_a_fetched_dataset_trains(self):
+        r = self.fetch(self.sources({"mnist": [self.file(name) for name in MNIST]}), name="mnist")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        experiment = os.path.join(self.dir, "experiment.toml")
+        with open(experiment, "w") as f:
+            f.write(corpus.experiment_toml("image_classification", "mnist", "cnn_scratch", self.root,
+                                           "validation_fraction = 0.5\n"))
+        run = subprocess.run([HOST, "run", experiment, "--output-dir", os.path.join(self.dir, "results")],
+                             env=corpus.host_environment(), capture_output=True, text=True, timeout=300)
+        self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
+        self.assertIn("data: ", run.stdout)
 
     def test_built_in_sources_agree_with_the_shared_reference(self):
         built_in = os.path.join(os.path.dirname(HOST), "..", "share", "optbench", "data_sources.toml")
