@@ -42,7 +42,7 @@ void fetch_dataset(const DataSource& source, const fs::path& root) {
     if (!file.extract) continue;
     const fs::path marker = dir / ("." + file.name + ".extracted");
     if (fs::exists(marker)) {
-      spdlog::info("{}: already extracted", path.string());
+      spdlog::info("{}: already extracted (delete {} to extract it again)", path.string(), marker.string());
       continue;
     }
     const auto entries = extract_archive(path, dir);

@@ -95,6 +95,10 @@ Outcome request(const std::string& url, const RemoteFile& file, const fs::path& 
   Transfer t;
   t.file = &file;
   t.offset = fs::exists(part) ? fs::file_size(part) : 0;
+  if (file.bytes && t.offset > *file.bytes) {  // not a prefix of this file: start again
+    fs::remove(part);
+    t.offset = 0;
+  }
   if (file.bytes && t.offset == *file.bytes) return Outcome::kComplete;
   t.out = std::fopen(part.c_str(), "ab");
   if (!t.out) throw std::runtime_error("cannot write " + part.string());
