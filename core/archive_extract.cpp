@@ -24,6 +24,12 @@ struct Staging {
   }
 };
 
+// libarchive's message, which may be missing (found by tests/fuzz/archive_fuzzer: a damaged zip).
+std::string error_of(archive* a) {
+  const char* message = archive_error_string(a);
+  return message ? message : "no further detail from libarchive";
+}
+
 // "./a/b/" -> "a/b": tar writes both spellings.
 std::string normalised(std::string path) {
   while (path.rfind("./", 0) == 0) path.erase(0, 2);
@@ -55,7 +61,7 @@ void write_file(archive* in, const fs::path& path, mode_t mode, const std::strin
   }
   ::close(fd);
   if (status != ARCHIVE_EOF)
-    throw std::runtime_error(where + ": the archive is damaged or truncated: " + archive_error_string(in));
+    throw std::runtime_error(where + ": the archive is damaged or truncated: " + error_of(in));
 }
 
 }  // namespace
@@ -91,7 +97,7 @@ std::vector<std::string> extract_archive(const fs::path& archive_path, const fs:
   const std::string name = archive_path.string();
   if (archive_read_open_filename(in.get(), name.c_str(), 1 << 16) != ARCHIVE_OK)
     throw std::runtime_error(name + ": not an archive optbench can read (tar, tar.gz/bz2/xz, zip): " +
-                             archive_error_string(in.get()));
+                             error_of(in.get()));
 
   std::set<std::string> top_level;
   archive_entry* entry = nullptr;
@@ -138,7 +144,7 @@ std::vector<std::string> extract_archive(const fs::path& archive_path, const fs:
     }
   }
   if (status != ARCHIVE_EOF)
-    throw std::runtime_error(name + ": the archive is damaged or truncated: " + archive_error_string(in.get()));
+    throw std::runtime_error(name + ": the archive is damaged or truncated: " + error_of(in.get()));
 
   for (const auto& top : top_level)
     if (fs::exists(fs::symlink_status(destination / top)))

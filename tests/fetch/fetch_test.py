@@ -7,6 +7,7 @@ extracted; and MNIST-format files fetched, then trained on by the host. Also che
 
 usage: fetch_test.py OPTBENCH_HOST SOURCE_DIR WORK_DIR
 """
+import base64
 import hashlib
 import http.server
 import io
@@ -74,7 +75,11 @@ MALICIOUS = {
 NOISE = random.Random(0).randbytes(1 << 20)
 DAMAGED_TAR = tar_gz(GOOD_FIRST + [member("corpus/noise.bin", NOISE)])[: len(NOISE) // 2]
 
-FILES = {"/big.bin": BIG, "/corpus.tar.gz": GOOD_TAR, "/zipped.zip": GOOD_ZIP, "/list.txt": b"one\ntwo\n",
+# Found by tests/fuzz/archive_fuzzer: a damaged zip for which libarchive gives no message (a crash).
+DAMAGED_ZIP = base64.b64decode("UEsDBBQAAAAAAAlHeF0HoerdAgAAAAIAAAAHAAAAei9hLnR4dGEKUDlLAwQUAAAAAAAJR3hdhcPc7wAABwAA"
+                               "AAAAAAAAAAAAgAECAAIAbAAAAFAAAAAAAA==")
+
+FILES = {"/damaged.zip": DAMAGED_ZIP, "/big.bin": BIG, "/corpus.tar.gz": GOOD_TAR, "/zipped.zip": GOOD_ZIP, "/list.txt": b"one\ntwo\n",
          "/damaged.tar.gz": DAMAGED_TAR}
 FILES.update({"/%s.archive" % k: v for k, v in MALICIOUS.items()})
 # MNIST as published: gzip-compressed IDX files, 6 training and 4 test digits.
@@ -276,6 +281,10 @@ class FetchTest(unittest.TestCase):
         r = self.fetch(self.sources({"x": [self.file("/damaged.tar.gz", extract=True)]}))
         self.assertFails(r, "damaged.tar.gz: entry 'corpus/noise.bin': the archive is damaged or truncated")
         self.assertEqual(self.tree(self.root), ["damaged.tar.gz"])
+        shutil.rmtree(self.root)
+        r = self.fetch(self.sources({"x": [self.file("/damaged.zip", extract=True)]}))
+        self.assertFails(r, "damaged.zip: the archive is damaged or truncated")
+        self.assertEqual(self.tree(self.root), ["damaged.zip"])
 
     def test_malicious_archives_are_refused_with_nothing_extracted(self):
         expected = {
