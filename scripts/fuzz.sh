@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz: the experiment parser, archive extraction and every
-# dataset parser, under ASan+UBSan) with clang into build-fuzz/, and runs each for SECONDS (default 20) from
-# seed inputs. A crash, sanitizer report or unexpected exception fails the run, with the input
-# saved in build-fuzz/crashes/. A long run: scripts/fuzz.sh 3600 (tests/fuzz/README.md); each
-# target's corpus grows in build-fuzz/corpus/ and the next run starts from it.
+# dataset parser, under ASan+UBSan) with clang into build-fuzz/, and runs each for SECONDS
+# (default 20) from seed inputs. A crash, sanitizer report or unexpected exception fails the run,
+# with the input saved in build-fuzz/crashes/. A long run: scripts/fuzz.sh 3600
+# (tests/fuzz/README.md); each target's corpus grows in build-fuzz/corpus/ and the next run
+# starts from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-20}"
