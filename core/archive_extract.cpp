@@ -60,8 +60,7 @@ void write_file(archive* in, const fs::path& path, mode_t mode, const std::strin
     }
   }
   ::close(fd);
-  if (status != ARCHIVE_EOF)
-    throw std::runtime_error(where + ": the archive is damaged or truncated: " + error_of(in));
+  if (status != ARCHIVE_EOF) throw std::runtime_error(where + ": the archive is damaged or truncated: " + error_of(in));
 }
 
 }  // namespace
@@ -96,8 +95,8 @@ std::vector<std::string> extract_archive(const fs::path& archive_path, const fs:
   archive_read_support_filter_xz(in.get());
   const std::string name = archive_path.string();
   if (archive_read_open_filename(in.get(), name.c_str(), 1 << 16) != ARCHIVE_OK)
-    throw std::runtime_error(name + ": not an archive optbench can read (tar, tar.gz/bz2/xz, zip): " +
-                             error_of(in.get()));
+    throw std::runtime_error(name +
+                             ": not an archive optbench can read (tar, tar.gz/bz2/xz, zip): " + error_of(in.get()));
 
   std::set<std::string> top_level;
   archive_entry* entry = nullptr;
@@ -119,7 +118,8 @@ std::vector<std::string> extract_archive(const fs::path& archive_path, const fs:
       if (const std::string why = unsafe_member_path(to); !why.empty())
         throw std::runtime_error(where + " is refused: a hard link to '" + hardlink + "', " + why);
       if (!fs::is_regular_file(fs::symlink_status(staging.dir / to)))
-        throw std::runtime_error(where + " is refused: a hard link to '" + hardlink + "', which is not a file before it");
+        throw std::runtime_error(where + " is refused: a hard link to '" + hardlink +
+                                 "', which is not a file before it");
       fs::create_hard_link(staging.dir / to, target);
       continue;
     }
@@ -139,8 +139,9 @@ std::vector<std::string> extract_archive(const fs::path& archive_path, const fs:
         break;
       }
       default:
-        throw std::runtime_error(where + " is refused: only files, directories and links are extracted, not device "
-                                         "files, FIFOs or sockets");
+        throw std::runtime_error(where +
+                                 " is refused: only files, directories and links are extracted, not device "
+                                 "files, FIFOs or sockets");
     }
   }
   if (status != ARCHIVE_EOF)

@@ -18,6 +18,7 @@ std::string unsafe_link_target(const std::string& target);
 // renamed into place. Absolute paths, "..", links pointing anywhere but down, device files and
 // FIFOs are refused, naming the archive and the entry; a refused or damaged archive leaves
 // `destination` as it was. Returns the top-level names.
-std::vector<std::string> extract_archive(const std::filesystem::path& archive, const std::filesystem::path& destination);
+std::vector<std::string> extract_archive(const std::filesystem::path& archive,
+                                         const std::filesystem::path& destination);
 
 }  // namespace optbench::core

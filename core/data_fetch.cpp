@@ -61,13 +61,18 @@ std::string data_sources_table(const std::vector<DataSource>& sources) {
     double megabytes = 0;
     bool all_known = true;
     for (const auto& f : s.files) {
-      if (f.bytes) megabytes += static_cast<double>(*f.bytes) / 1e6;
-      else all_known = false;
+      if (f.bytes)
+        megabytes += static_cast<double>(*f.bytes) / 1e6;
+      else
+        all_known = false;
     }
     char size[32];
-    if (!s.manual.empty()) std::snprintf(size, sizeof size, "by hand");
-    else if (megabytes == 0) std::snprintf(size, sizeof size, "unknown");
-    else std::snprintf(size, sizeof size, "%s%.0f MB", all_known ? "" : ">", megabytes);
+    if (!s.manual.empty())
+      std::snprintf(size, sizeof size, "by hand");
+    else if (megabytes == 0)
+      std::snprintf(size, sizeof size, "unknown");
+    else
+      std::snprintf(size, sizeof size, "%s%.0f MB", all_known ? "" : ">", megabytes);
     std::snprintf(line, sizeof line, "%-20s %10s  %-34s %s\n", s.name.c_str(), size, s.root.c_str(),
                   s.description.c_str());
     out << line;

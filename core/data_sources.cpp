@@ -43,9 +43,8 @@ std::string string_at(const toml::node& node, const std::string& what, const std
 }
 
 bool is_hex(const std::string& s, std::size_t length) {
-  return s.size() == length && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return s.size() == length &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 // A relative path that stays below the root: no absolute path, no "..", no empty parts.
@@ -88,18 +87,22 @@ RemoteFile parse_file(const toml::table& t, const std::string& where, const std:
   }
   if (const toml::node* md5 = t.get("md5")) {
     f.md5 = string_at(*md5, here + " md5", file);
-    if (!is_hex(f.md5, 32)) throw ConfigError(location_of(*md5, file), here + " md5: expected 32 lower-case hex digits");
+    if (!is_hex(f.md5, 32))
+      throw ConfigError(location_of(*md5, file), here + " md5: expected 32 lower-case hex digits");
   }
   if (f.sha256.empty() == f.md5.empty())
-    throw ConfigError(location_of(t, file), here + " needs one checksum, sha256 or md5 (files are never fetched unchecked)");
+    throw ConfigError(location_of(t, file),
+                      here + " needs one checksum, sha256 or md5 (files are never fetched unchecked)");
   if (const toml::node* extract = t.get("extract")) {
-    if (!extract->is_boolean()) throw ConfigError(location_of(*extract, file), here + " extract: expected true or false");
+    if (!extract->is_boolean())
+      throw ConfigError(location_of(*extract, file), here + " extract: expected true or false");
     f.extract = *extract->value<bool>();
   }
   if (const toml::node* into = t.get("into")) {
     f.into = string_at(*into, here + " into", file);
     if (!stays_below(f.into))
-      throw ConfigError(location_of(*into, file), here + " into: '" + f.into + "' must be a relative path below the root");
+      throw ConfigError(location_of(*into, file),
+                        here + " into: '" + f.into + "' must be a relative path below the root");
   }
   return f;
 }
@@ -143,7 +146,9 @@ std::vector<DataSource> load_data_sources(const std::string& path) {
   std::vector<DataSource> sources;
   for (const auto& [key, node] : root) {
     const toml::table* t = node.as_table();
-    if (!t) throw ConfigError(location_of(key, path), "'" + std::string(key.str()) + "' must be a [table] describing a dataset");
+    if (!t)
+      throw ConfigError(location_of(key, path),
+                        "'" + std::string(key.str()) + "' must be a [table] describing a dataset");
     sources.push_back(parse_source(std::string(key.str()), *t, path));
   }
   return sources;

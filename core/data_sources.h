@@ -20,10 +20,10 @@ struct RemoteFile {
 };
 
 struct DataSource {
-  std::string name;         // the experiment files' [dataset] name
-  std::string root;         // the default --root
+  std::string name;  // the experiment files' [dataset] name
+  std::string root;  // the default --root
   std::string description;
-  std::string manual;       // set when it cannot be fetched (no published checksum): how to get it
+  std::string manual;  // set when it cannot be fetched (no published checksum): how to get it
   std::vector<RemoteFile> files;
 };
 

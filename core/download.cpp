@@ -49,9 +49,9 @@ std::string megabytes(std::uint64_t bytes) {
 struct Transfer {
   std::FILE* out = nullptr;
   const RemoteFile* file = nullptr;
-  std::uint64_t offset = 0;     // bytes already in the .part file before this request
-  std::uint64_t received = 0;   // bytes written by this request
-  bool too_long = false;        // more bytes than `bytes` says
+  std::uint64_t offset = 0;    // bytes already in the .part file before this request
+  std::uint64_t received = 0;  // bytes written by this request
+  bool too_long = false;       // more bytes than `bytes` says
   bool write_failed = false;
   Clock::time_point last_report = Clock::now();
 };
@@ -160,8 +160,7 @@ std::string verification_error(const RemoteFile& file, const fs::path& path) {
   const bool sha = !file.sha256.empty();
   const std::string actual = hex_digest(path, sha ? EVP_sha256() : EVP_md5());
   const std::string& expected = sha ? file.sha256 : file.md5;
-  if (actual != expected)
-    return std::string(sha ? "SHA-256" : "MD5") + " is " + actual + ", expected " + expected;
+  if (actual != expected) return std::string(sha ? "SHA-256" : "MD5") + " is " + actual + ", expected " + expected;
   return "";
 }
 

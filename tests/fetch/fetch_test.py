@@ -3,7 +3,8 @@
 archives, a download cut short then resumed with a range request, a server that ignores ranges,
 a wrong checksum, a file larger than published, a dead mirror, damaged archives, and malicious
 archives (absolute paths, '..', links out, device files) that must be refused with nothing
-extracted; and MNIST-format files fetched, then trained on by the host. Also checks the built-in sources file against ../shared/reference/dataset_checksums.tsv.
+extracted; and MNIST-format files fetched, then trained on by the host. Also checks the built-in
+sources file against ../shared/reference/dataset_checksums.tsv.
 
 usage: fetch_test.py OPTBENCH_HOST SOURCE_DIR WORK_DIR
 """
