@@ -75,10 +75,11 @@ RemoteFile parse_file(const toml::table& t, const std::string& where, const std:
     f.urls.push_back(url);
   }
   if (const toml::node* bytes = t.get("bytes")) {
-    const auto b = bytes->value<std::int64_t>();
-    if (!bytes->is_integer() || !b || *b <= 0)
+    // The type first: toml++ converts a float such as 9e38 to an integer with undefined behaviour
+    // (found by tests/fuzz/data_sources_fuzzer).
+    if (!bytes->is_integer() || *bytes->value<std::int64_t>() <= 0)
       throw ConfigError(location_of(*bytes, file), here + " bytes: expected a positive integer");
-    f.bytes = static_cast<std::uint64_t>(*b);
+    f.bytes = static_cast<std::uint64_t>(*bytes->value<std::int64_t>());
   }
   if (const toml::node* sha = t.get("sha256")) {
     f.sha256 = string_at(*sha, here + " sha256", file);

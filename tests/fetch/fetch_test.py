@@ -165,6 +165,8 @@ class FetchTest(unittest.TestCase):
                         lines.append("%s = %s" % (key, "true" if value else "false"))
                     elif isinstance(value, int):
                         lines.append("%s = %d" % (key, value))
+                    elif isinstance(value, float):
+                        lines.append("%s = %r" % (key, value))
                     elif isinstance(value, list):
                         lines.append("%s = [%s]" % (key, ", ".join('"%s"' % v for v in value)))
                     else:
@@ -326,6 +328,7 @@ class FetchTest(unittest.TestCase):
             (dict(entry, into="/etc"), "into: '/etc' must be a relative path below the root"),
             (dict(entry, urls=["file:///etc/passwd"]), "'file:///etc/passwd' is not an http:// or https:// URL"),
             (dict(entry, sha256="ABC"), "sha256: expected 64 lower-case hex digits"),
+            (dict(entry, bytes=9e38), "bytes: expected a positive integer"),  # was undefined behaviour (fuzzing)
         ]
         for table, message in cases:
             with self.subTest(message):
