@@ -240,6 +240,13 @@ def copy_tree(source, target):
             shutil.copyfile(os.path.join(dirpath, name), os.path.join(target, rel, name))
 
 
+def use_fixture(case_dir, name):
+    """fixtures/NAME copied into case_dir, its experiment file pointed at case_dir's data."""
+    copy_tree(os.path.join(FIXTURES_DIR, name), case_dir)
+    toml = os.path.join(case_dir, "experiment.toml")
+    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
+
+
 EXPECT_KEYS = {"description", "fixture", "remove", "command", "exit_code", "contains"}
 
 
@@ -312,11 +319,7 @@ def all_cases():
 def control_cases():
     """Every fixture unmodified: must validate. Not counted as cases."""
     def committed_fixture(name):
-        def setup(case_dir):
-            copy_tree(os.path.join(FIXTURES_DIR, name), case_dir)
-            toml = os.path.join(case_dir, "experiment.toml")
-            write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
-        return setup
+        return lambda case_dir: use_fixture(case_dir, name)
     controls = [Case(f"control_{name}", {"exit_code": 0, "contains": ["experiment.toml: valid."]},
                      committed_fixture(name), f"fixtures/{name}") for name in sorted(os.listdir(FIXTURES_DIR))]
     for name, build in (("mnist", build_idx), ("cifar10", build_cifar), ("oxford_iiit_pet", build_pet),
@@ -767,16 +770,11 @@ def ade20k_truncated_png(case_dir):
 
 # ---- Bytes that should not sit in committed text files: invalid UTF-8, NUL ----
 
-def sst2_fixture(case_dir):
-    copy_tree(os.path.join(FIXTURES_DIR, "sst2"), case_dir)
-    toml = os.path.join(case_dir, "experiment.toml")
-    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
-
 
 @generated("toml_invalid_utf8", contains=["@CASE@/experiment.toml:2:", "invalid TOML", "utf-8"])
 def toml_invalid_utf8(case_dir):
     """An experiment file saved as Latin-1: 'café' with a lone 0xE9 byte in a string on line 2."""
-    sst2_fixture(case_dir)
+    use_fixture(case_dir, "sst2")
     toml = os.path.join(case_dir, "experiment.toml")
     write_bytes(toml, b'# Latin-1 bytes below\nname = "caf\xe9"\n' + read_bytes(toml))
 
@@ -784,7 +782,7 @@ def toml_invalid_utf8(case_dir):
 @generated("toml_nul_byte", contains=["@CASE@/experiment.toml:", "invalid TOML"])
 def toml_nul_byte(case_dir):
     """A NUL byte inside the experiment file."""
-    sst2_fixture(case_dir)
+    use_fixture(case_dir, "sst2")
     toml = os.path.join(case_dir, "experiment.toml")
     write_bytes(toml, read_bytes(toml).replace(b"epochs = 1", b"epochs = 1\x00", 1))
 
@@ -792,7 +790,7 @@ def toml_nul_byte(case_dir):
 @generated("toml_utf16", contains=["@CASE@/experiment.toml:1:", "invalid TOML"])
 def toml_utf16(case_dir):
     """An experiment file saved as UTF-16 (with its byte-order mark)."""
-    sst2_fixture(case_dir)
+    use_fixture(case_dir, "sst2")
     toml = os.path.join(case_dir, "experiment.toml")
     write_bytes(toml, read_bytes(toml).decode().encode("utf-16"))
 
@@ -800,7 +798,7 @@ def toml_utf16(case_dir):
 @generated("sst2_invalid_utf8", contains=["@DATA@/train.tsv:4:", "UTF-8"])
 def sst2_invalid_utf8(case_dir):
     """SST-2 train.tsv with a Latin-1 byte (0xE9) on line 4."""
-    sst2_fixture(case_dir)
+    use_fixture(case_dir, "sst2")
     f = path_in(case_dir, "train.tsv")
     lines = read_bytes(f).split(b"\n")
     lines[3] = b"caf\xe9 " + lines[3]
@@ -809,9 +807,7 @@ def sst2_invalid_utf8(case_dir):
 
 @generated("wikitext2_nul_byte", contains=["@DATA@/wikitext-2/wiki.train.tokens:3:", "NUL byte"])
 def wikitext2_nul_byte(case_dir):
-    copy_tree(os.path.join(FIXTURES_DIR, "wikitext2"), case_dir)
-    toml = os.path.join(case_dir, "experiment.toml")
-    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
+    use_fixture(case_dir, "wikitext2")
     f = path_in(case_dir, "wikitext-2", "wiki.train.tokens")
     lines = read_bytes(f).split(b"\n")
     lines[2] = b"\x00\x00\x00" + lines[2]
@@ -821,9 +817,7 @@ def wikitext2_nul_byte(case_dir):
 @generated("europarl_invalid_utf8", contains=["@DATA@/europarl-v7.de-en.de:6:", "UTF-8"])
 def europarl_invalid_utf8(case_dir):
     """Europarl German side with a truncated two-byte sequence (0xC3 without its continuation) on line 6."""
-    copy_tree(os.path.join(FIXTURES_DIR, "europarl"), case_dir)
-    toml = os.path.join(case_dir, "experiment.toml")
-    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
+    use_fixture(case_dir, "europarl")
     f = path_in(case_dir, "europarl-v7.de-en.de")
     lines = read_bytes(f).split(b"\n")
     lines[5] = lines[5] + b" gr\xc3"
@@ -834,9 +828,7 @@ def europarl_invalid_utf8(case_dir):
 def squad_deeply_nested_json(case_dir):
     """SQuAD train-v1.1.json whose "data" is 100000 nested arrays (a parser or destructor that recurses
     would overflow the stack)."""
-    copy_tree(os.path.join(FIXTURES_DIR, "squad"), case_dir)
-    toml = os.path.join(case_dir, "experiment.toml")
-    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
+    use_fixture(case_dir, "squad")
     n = 100000
     write_bytes(path_in(case_dir, "train-v1.1.json"), b'{"data": ' + b"[" * n + b"]" * n + b"}")
 
@@ -852,9 +844,7 @@ def score_bleu_invalid_utf8(case_dir):
 @generated("squad_invalid_utf8", contains=["@DATA@/dev-v1.1.json", "UTF-8"])
 def squad_invalid_utf8(case_dir):
     """SQuAD dev-v1.1.json with an invalid byte (0xFF) inside a context string."""
-    copy_tree(os.path.join(FIXTURES_DIR, "squad"), case_dir)
-    toml = os.path.join(case_dir, "experiment.toml")
-    write_bytes(toml, read_bytes(toml).replace(b"@DATA@", path_in(case_dir).encode()))
+    use_fixture(case_dir, "squad")
     f = path_in(case_dir, "dev-v1.1.json")
     write_bytes(f, read_bytes(f).replace(b"lives in", b"lives \xff in", 1))
 
