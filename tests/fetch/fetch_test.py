@@ -11,7 +11,6 @@ usage: fetch_test.py OPTBENCH_HOST SOURCE_DIR WORK_DIR
 import base64
 import hashlib
 import http.server
-import io
 import os
 import random
 import shutil
@@ -21,60 +20,33 @@ import tarfile
 import threading
 import tomllib
 import unittest
-import zipfile
 
 HOST, SOURCE_DIR, WORK_DIR = sys.argv[1:4]
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "bad_inputs"))
 import run_corpus as corpus  # noqa: E402  (its IDX writers and host environment)
-
-
-def tar_gz(members):
-    """members: (TarInfo, bytes or None) pairs -> the bytes of a .tar.gz."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode="w:gz") as t:
-        for info, data in members:
-            if data is not None:
-                info.size = len(data)
-            t.addfile(info, io.BytesIO(data) if data is not None else None)
-    return out.getvalue()
-
-
-def member(name, data=None, kind=tarfile.REGTYPE, link=""):
-    info = tarfile.TarInfo(name)
-    info.type = kind
-    info.linkname = link
-    info.mode = 0o755 if kind == tarfile.DIRTYPE else 0o644
-    return info, (data if kind == tarfile.REGTYPE else None)
-
-
-def zip_bytes(files):
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in files:
-            z.writestr(name, data)
-    return out.getvalue()
+from archive_files import member, tar_bytes, zip_bytes  # noqa: E402
 
 
 BIG = bytes(range(256)) * 4096  # 1 MiB, to cut short
-GOOD_TAR = tar_gz([member("corpus", kind=tarfile.DIRTYPE), member("corpus/train.txt", b"train\n"),
+GOOD_TAR = tar_bytes([member("corpus", kind=tarfile.DIRTYPE), member("corpus/train.txt", b"train\n"),
                    member("corpus/sub/test.txt", b"test\n"),
                    member("corpus/latest", kind=tarfile.SYMTYPE, link="train.txt"),
                    member("corpus/copy.txt", kind=tarfile.LNKTYPE, link="corpus/train.txt")])
 GOOD_ZIP = zip_bytes([("zipped/a.txt", "a\n"), ("zipped/b/c.txt", "c\n")])
 GOOD_FIRST = [member("corpus/fine.txt", b"fine\n")]  # before the bad entry: must not be left behind
 MALICIOUS = {
-    "absolute": tar_gz(GOOD_FIRST + [member("/tmp/optbench-fetch-evil.txt", b"x")]),
-    "dotdot": tar_gz(GOOD_FIRST + [member("corpus/../../evil.txt", b"x")]),
-    "symlink_absolute": tar_gz(GOOD_FIRST + [member("corpus/passwd", kind=tarfile.SYMTYPE, link="/etc/passwd")]),
-    "symlink_up": tar_gz(GOOD_FIRST + [member("corpus/up", kind=tarfile.SYMTYPE, link="../.."),
+    "absolute": tar_bytes(GOOD_FIRST + [member("/tmp/optbench-fetch-evil.txt", b"x")]),
+    "dotdot": tar_bytes(GOOD_FIRST + [member("corpus/../../evil.txt", b"x")]),
+    "symlink_absolute": tar_bytes(GOOD_FIRST + [member("corpus/passwd", kind=tarfile.SYMTYPE, link="/etc/passwd")]),
+    "symlink_up": tar_bytes(GOOD_FIRST + [member("corpus/up", kind=tarfile.SYMTYPE, link="../.."),
                                        member("corpus/up/evil.txt", b"x")]),
-    "hardlink_out": tar_gz(GOOD_FIRST + [member("corpus/shadow", kind=tarfile.LNKTYPE, link="../../evil.txt")]),
-    "device": tar_gz(GOOD_FIRST + [member("corpus/null", kind=tarfile.CHRTYPE)]),
+    "hardlink_out": tar_bytes(GOOD_FIRST + [member("corpus/shadow", kind=tarfile.LNKTYPE, link="../../evil.txt")]),
+    "device": tar_bytes(GOOD_FIRST + [member("corpus/null", kind=tarfile.CHRTYPE)]),
     "zip_dotdot": zip_bytes([("zipped/fine.txt", "fine\n"), ("../evil.txt", "x")]),
 }
 # Cut in the middle of its second file, and published as it is: the download checks out, the archive does not.
 NOISE = random.Random(0).randbytes(1 << 20)
-DAMAGED_TAR = tar_gz(GOOD_FIRST + [member("corpus/noise.bin", NOISE)])[: len(NOISE) // 2]
+DAMAGED_TAR = tar_bytes(GOOD_FIRST + [member("corpus/noise.bin", NOISE)])[: len(NOISE) // 2]
 
 # Found by tests/fuzz/archive_fuzzer: a damaged zip for which libarchive gives no message (a crash).
 DAMAGED_ZIP = base64.b64decode("UEsDBBQAAAAAAAlHeF0HoerdAgAAAAIAAAAHAAAAei9hLnR4dGEKUDlLAwQUAAAAAAAJR3hdhcPc7wAABwAA"

@@ -1,23 +1,24 @@
 #!/usr/bin/env python3
 """Seed inputs for each fuzz target: valid files of its format (the bad-input corpus' fixtures,
 the shipped experiments and sources file) and its malformed cases, each target in its own
-directory. Binary formats are written with the corpus' own writers.
+directory. Binary formats are written with the corpus' own writers, archives with the fetch
+test's (tests/fetch/archive_files.py).
 
 usage: make_seeds.py SEEDS_DIR
 """
 import glob
-import io
 import os
 import shutil
 import sys
 import tarfile
-import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
 BAD_INPUTS = os.path.join(SOURCE, "tests", "bad_inputs")
 sys.path.insert(0, BAD_INPUTS)
+sys.path.insert(0, os.path.join(SOURCE, "tests", "fetch"))
 import run_corpus as corpus  # noqa: E402
+from archive_files import member, tar_bytes, zip_bytes  # noqa: E402
 
 
 def fixture_files(dataset, pattern="**/*"):
@@ -25,40 +26,17 @@ def fixture_files(dataset, pattern="**/*"):
             if os.path.isfile(p)]
 
 
-def tar(members, mode):
-    """members: (name, type, bytes or link target) -> a tar archive, compressed as `mode` says."""
-    out = io.BytesIO()
-    with tarfile.open(fileobj=out, mode=mode) as t:
-        for name, kind, payload in members:
-            info = tarfile.TarInfo(name)
-            info.type = kind
-            if kind == tarfile.REGTYPE:
-                info.size = len(payload)
-                t.addfile(info, io.BytesIO(payload))
-            else:
-                info.linkname = payload
-                t.addfile(info)
-    return out.getvalue()
-
-
-def zipped(files):
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for name, data in files:
-            z.writestr(name, data)
-    return out.getvalue()
-
-
 def archives():
-    good = [("d", tarfile.DIRTYPE, ""), ("d/a.txt", tarfile.REGTYPE, b"a\n"), ("d/l", tarfile.SYMTYPE, "a.txt"),
-            ("d/h", tarfile.LNKTYPE, "d/a.txt")]
-    return {"good.tar": tar(good, "w"), "good.tar.gz": tar(good, "w:gz"), "good.tar.bz2": tar(good, "w:bz2"),
-            "good.tar.xz": tar(good, "w:xz"), "good.zip": zipped([("z/a.txt", "a\n"), ("z/b/c.txt", "c\n")]),
-            "dotdot.tar": tar([("d/../../x", tarfile.REGTYPE, b"x")], "w"),
-            "absolute.tar": tar([("/tmp/x", tarfile.REGTYPE, b"x")], "w"),
-            "link_up.tar": tar([("d/up", tarfile.SYMTYPE, ".."), ("d/up/x", tarfile.REGTYPE, b"x")], "w"),
-            "hardlink_out.tar": tar([("d/h", tarfile.LNKTYPE, "../x")], "w"),
-            "zip_dotdot.zip": zipped([("../x", "x")])}
+    good = [member("d", kind=tarfile.DIRTYPE), member("d/a.txt", b"a\n"),
+            member("d/l", kind=tarfile.SYMTYPE, link="a.txt"), member("d/h", kind=tarfile.LNKTYPE, link="d/a.txt")]
+    return {"good.tar": tar_bytes(good, "w"), "good.tar.gz": tar_bytes(good, "w:gz"),
+            "good.tar.bz2": tar_bytes(good, "w:bz2"), "good.tar.xz": tar_bytes(good, "w:xz"),
+            "good.zip": zip_bytes([("z/a.txt", "a\n"), ("z/b/c.txt", "c\n")]),
+            "dotdot.tar": tar_bytes([member("d/../../x", b"x")], "w"),
+            "absolute.tar": tar_bytes([member("/tmp/x", b"x")], "w"),
+            "link_up.tar": tar_bytes([member("d/up", kind=tarfile.SYMTYPE, link=".."), member("d/up/x", b"x")], "w"),
+            "hardlink_out.tar": tar_bytes([member("d/h", kind=tarfile.LNKTYPE, link="../x")], "w"),
+            "zip_dotdot.zip": zip_bytes([("../x", "x")])}
 
 
 def main(seeds):
