@@ -25,6 +25,7 @@
 #include "checkpoint.h"
 #include "collectives.h"
 #include "data_fetch.h"
+#include "device_info.h"
 #include "experiment_runner.h"
 #include "plugin_registry.h"
 #include "plugin_search.h"
@@ -67,7 +68,7 @@ commands:
                          and checksum, extract it (`data list` shows what can be fetched)
 
 `optbench-host COMMAND --help` shows the options of a command; `optbench-host --version` the
-versions and whether data-parallel training (c10d) is built in.
+versions, LibTorch's CUDA and the GPUs it sees, and the data-parallel (c10d) backends built in.
 )";
 
 struct UsageError : std::runtime_error {
@@ -356,7 +357,7 @@ po::options_description report_options() {
   po::options_description o("report options");
   o.add_options()
       ("output,o", po::value<std::string>(), "the HTML file to write (default: RESULTS_DIR/report.html)")
-      ("assets", po::value<std::string>(), "directory of vega.min.js, vega-lite.min.js, vega-embed.min.js "
+      ("assets", po::value<std::string>(), "directory of vega_bundle.js (Vega, Vega-Lite, vega-embed) "
        "(default: share/optbench/report beside the host's bin/)")
       ("help,h", "show this help");
   return o;
@@ -481,9 +482,9 @@ int dispatch(int argc, char** argv) {
   }
   const std::string command = argv[1];
   if (command == "--version") {
-    std::printf("optbench-host %s (SDK ABI %u, LibTorch %s, data-parallel c10d: %s)\n", OPTBENCH_VERSION,
-                OPTBENCH_SDK_ABI_VERSION, TORCH_VERSION,
-                *c10d_backend() ? c10d_backend() : "not built (install libgloo-dev and build again)");
+    std::printf("optbench-host %s (SDK ABI %u)\nLibTorch %s, %s\ndata-parallel c10d backends: %s\n",
+                OPTBENCH_VERSION, OPTBENCH_SDK_ABI_VERSION, TORCH_VERSION, accelerator_description().c_str(),
+                *c10d_backend() ? c10d_backend() : "none built (install libgloo-dev and build again)");
     return 0;
   }
   const std::vector<std::string> commands = {"run",    "validate",    "plugins", "describe",

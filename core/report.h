@@ -15,8 +15,8 @@ namespace optbench::core {
 // the performance profiles.
 nlohmann::json analyse(const std::vector<ExperimentRecord>& experiments);
 
-// The page for `analysis` (from analyse). `assets_dir` holds vega.min.js, vega-lite.min.js and
-// vega-embed.min.js, which the page inlines: it opens offline.
+// The page for `analysis` (from analyse). `assets_dir` holds vega_bundle.js (Vega, Vega-Lite and
+// vega-embed), which the page inlines: it opens offline.
 std::string report_html(const nlohmann::json& analysis, const std::filesystem::path& assets_dir);
 
 // Where the build put the plotting libraries: share/optbench/report beside the host's bin/.

@@ -38,8 +38,8 @@ std::string script_safe_json(std::string text) {
 std::string read_asset(const fs::path& dir, const std::string& name) {
   std::ifstream in(dir / name, std::ios::binary);
   if (!in)
-    throw std::runtime_error("report: " + (dir / name).string() + " is missing; the build copies it from "
-                             "core/report/node_modules (run `npm ci --prefix core/report`, then build again)");
+    throw std::runtime_error("report: " + (dir / name).string() + " is missing; the build writes it with "
+                             "core/report/write_vega_bundle.py (run scripts/install-deps.sh, then build again)");
   std::ostringstream text;
   text << in.rdbuf();
   std::string js = text.str();
@@ -100,14 +100,14 @@ class Page {
            "margin:1em 0;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
            "td:first-child,th:first-child{text-align:left}.chart{display:inline-block;margin:1em 1em 1em 0}"
            "</style>\n";
-    for (const char* lib : {"vega.min.js", "vega-lite.min.js", "vega-embed.min.js"})
-      out << "<script>" << read_asset(assets, lib) << "</script>\n";
+    out << "<script>" << read_asset(assets, "vega_bundle.js") << "</script>\n";
     out << "</head><body>\n" << body_.str();
-    out << "<script>\nconst specs = " << script_safe_json(json(specs_).dump()) << ";\n"
+    // In a block: the bundle's top-level names share the page's global scope.
+    out << "<script>\n{\nconst specs = " << script_safe_json(json(specs_).dump()) << ";\n"
         << "Promise.all(Object.entries(specs).map(([id, spec]) =>\n"
            "  vegaEmbed('#' + id, spec, {renderer: 'svg', actions: false, mode: 'vega-lite'})))\n"
            "  .then(() => { document.body.dataset.rendered = String(Object.keys(specs).length); })\n"
-           "  .catch((e) => { document.body.dataset.renderError = String(e); console.error(e); });\n"
+           "  .catch((e) => { document.body.dataset.renderError = String(e); console.error(e); });\n}\n"
            "</script>\n</body></html>\n";
     return out.str();
   }

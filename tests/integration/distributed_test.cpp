@@ -98,7 +98,7 @@ const std::string kCleanEnvironment = "env -u OPTBENCH_PLUGIN_PATH OPTBENCH_HOST
 TEST_F(HostTest, VersionSaysWhetherC10dIsBuilt) {
   const auto v = run_host("--version");
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_NE(v.output.find("data-parallel c10d: gloo"), std::string::npos) << v.output;
+  EXPECT_NE(v.output.find("data-parallel c10d backends: gloo"), std::string::npos) << v.output;
 }
 
 TEST_F(HostTest, TwoGlooRanksTrainAsOneProcessOnTheSameGlobalBatches) {

@@ -29,6 +29,21 @@ TEST_F(HostTest, PluginsListsInTreeComponents) {
     EXPECT_TRUE(contains(r.output, c)) << c << "\n" << r.output;
 }
 
+TEST_F(HostTest, VersionNamesLibTorchAndItsCuda) {
+  const auto r = run_host("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "\nLibTorch " OPTBENCH_TORCH_VERSION ", ")) << r.output;
+  // Built against a CUDA LibTorch, the host says so and names cuDNN and NCCL, also without a GPU.
+  if (OPTBENCH_TORCH_HAS_CUDA) {
+    EXPECT_TRUE(contains(r.output, ", CUDA ")) << r.output;
+    EXPECT_TRUE(contains(r.output, " (cuDNN ")) << r.output;
+    EXPECT_TRUE(contains(r.output, ", NCCL ")) << r.output;
+    EXPECT_TRUE(contains(r.output, "); devices: ")) << r.output;
+  } else {
+    EXPECT_TRUE(contains(r.output, ", CPU only")) << r.output;
+  }
+}
+
 TEST_F(HostTest, LoaderRefusesBadPluginsWithOneLineEachAndKeepsTheRest) {
   const std::string fixtures = FIXTURE_PLUGIN_DIR;
   const auto r = run_host("plugins --plugin-dir '" + fixtures + "'");
@@ -36,7 +51,7 @@ TEST_F(HostTest, LoaderRefusesBadPluginsWithOneLineEachAndKeepsTheRest) {
   EXPECT_TRUE(contains(r.output, fixtures + "/bad_abi.so: wrong SDK ABI version: plugin has 999, host supports 2"))
       << r.output;
   EXPECT_TRUE(contains(r.output, fixtures + "/wrong_torch.so: plugin 'wrong_torch' was built with LibTorch 0.4.1, "
-                                            "host uses LibTorch 1.13"))
+                                            "host uses LibTorch " OPTBENCH_TORCH_VERSION))
       << r.output;
   EXPECT_TRUE(contains(r.output, fixtures + "/no_entry.so: not an optbench plugin: missing entry symbol "
                                             "'optbench_plugin_info'"))

@@ -14,7 +14,7 @@ namespace {
 torch::Tensor symmetric_with_eigenvalues(const std::vector<double>& eigenvalues, std::uint64_t seed) {
   const auto n = static_cast<std::int64_t>(eigenvalues.size());
   auto generator = at::detail::createCPUGenerator(seed);
-  const auto q = std::get<0>(torch::linalg::qr(torch::randn({n, n}, generator, torch::kFloat64)));
+  const auto q = std::get<0>(torch::linalg_qr(torch::randn({n, n}, generator, torch::kFloat64)));
   return q.matmul(torch::diag(torch::tensor(eigenvalues, torch::kFloat64))).matmul(q.t());
 }
 
@@ -43,7 +43,7 @@ TEST(LinearCka, IdentityInvariancesAndOneDimensionalCorrelation) {
   auto generator = at::detail::createCPUGenerator(3);
   const auto x = torch::randn({50, 8}, generator, torch::kFloat64);
   EXPECT_NEAR(linear_cka(x, x), 1.0, 1e-12);
-  const auto q = std::get<0>(torch::linalg::qr(torch::randn({8, 8}, generator, torch::kFloat64)));
+  const auto q = std::get<0>(torch::linalg_qr(torch::randn({8, 8}, generator, torch::kFloat64)));
   EXPECT_NEAR(linear_cka(x, x.matmul(q)), 1.0, 1e-12);     // orthogonal transform
   EXPECT_NEAR(linear_cka(x, 3.5 * x + 2.0), 1.0, 1e-12);    // isotropic scaling and translation
   const auto scale = torch::tensor({1.0, 10.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0}, torch::kFloat64);

@@ -3,6 +3,7 @@
 // answers, located in the tweet where they occur).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
