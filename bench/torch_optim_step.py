@@ -1,7 +1,7 @@
-#!/usr/bin/python3
+#!/usr/bin/env python3
 """torch.optim step cost on the parameter set optimizer_step measured (its --json output),
-with the same threads: the Python reference for bench/run.sh. Uses Debian's python3-torch,
-the same LibTorch build as optbench."""
+with the same threads: the Python reference for bench/run.sh. Runs on the torch wheel in .venv/,
+the same LibTorch build as optbench's."""
 import json
 import sys
 import time

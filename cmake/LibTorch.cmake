@@ -44,3 +44,10 @@ else()
   set(OPTBENCH_CUDA OFF)
   message(STATUS "LibTorch without CUDA: the CUDA sources are left out")
 endif()
+
+# The torch wheels' libtorch.so is built with a newer GCC toolset against an older libstdc++, and
+# carries and exports its own copies of libstdc++'s std::filesystem functions. Found before
+# libstdc++.so.6 in a program's libraries, they interpose the system's for the whole process, and
+# crash (std::filesystem::remove_all jumps to address 0 with Debian 12's GCC 12 libstdc++). With
+# libstdc++ first among each program's needed libraries, the dynamic linker resolves them there.
+add_link_options("LINKER:--push-state,--no-as-needed" -lstdc++ "LINKER:--pop-state")

@@ -126,8 +126,8 @@ TEST_F(HostTest, TorchrunLaunchesTheRanks) {
   write_file(dir_ / "dp.toml", experiment(dir_ / "data"));
   const auto single = run_host("run '" + (dir_ / "dp.toml").string() + "' --output-dir '" + (dir_ / "one").string() + "'");
   ASSERT_EQ(single.exit_code, 0) << single.output;
-  // Debian's torchrun needs -r 1 -t 1 (its error-file handling fails on Python 3.11 otherwise).
-  const auto launched = run_command(kCleanEnvironment + "torchrun --no_python -r 1 -t 1 --nproc_per_node 2 --master_port " +
+  // The torch wheel's own torchrun (.venv/bin), as a user of that environment launches ranks.
+  const auto launched = run_command(kCleanEnvironment + "'" OPTBENCH_TORCHRUN "' --no_python --nproc_per_node 2 --master_port " +
                                     std::to_string(free_port()) + " '" + OPTBENCH_HOST + "' run '" +
                                     (dir_ / "dp.toml").string() + "' --output-dir '" + (dir_ / "two").string() + "'");
   ASSERT_EQ(launched.exit_code, 0) << launched.output;

@@ -20,9 +20,10 @@ nlohmann::json parse_json(const std::string& path) {
   }
 }
 
-// j[key] as `type`, or an error naming the file and the JSON path.
-const nlohmann::json& field(const nlohmann::json& j, const std::string& key, nlohmann::json::value_t type,
-                            const std::string& path, const std::string& where) {
+// j[key] as `type`, or an error naming the file and the JSON path. key and where are plain strings:
+// a std::string temporary argument would make GCC 13 suspect the returned reference dangles.
+const nlohmann::json& field(const nlohmann::json& j, const char* key, nlohmann::json::value_t type,
+                            const std::string& path, const char* where) {
   if (!j.is_object() || !j.contains(key))
     throw std::runtime_error(path + ": " + where + "." + key + " is missing");
   const auto& v = j[key];
@@ -51,21 +52,21 @@ std::vector<QaExample> read_squad(const std::string& path) {
   const auto& data = field(root, "data", T::array, path, "$");
   for (std::size_t a = 0; a < data.size(); ++a) {
     const std::string wa = "data[" + std::to_string(a) + "]";
-    const auto& paragraphs = field(data[a], "paragraphs", T::array, path, wa);
+    const auto& paragraphs = field(data[a], "paragraphs", T::array, path, wa.c_str());
     for (std::size_t p = 0; p < paragraphs.size(); ++p) {
       const std::string wp = wa + ".paragraphs[" + std::to_string(p) + "]";
-      const std::string context = field(paragraphs[p], "context", T::string, path, wp).get<std::string>();
-      const auto& qas = field(paragraphs[p], "qas", T::array, path, wp);
+      const std::string context = field(paragraphs[p], "context", T::string, path, wp.c_str()).get<std::string>();
+      const auto& qas = field(paragraphs[p], "qas", T::array, path, wp.c_str());
       for (std::size_t q = 0; q < qas.size(); ++q) {
         const std::string wq = wp + ".qas[" + std::to_string(q) + "]";
         QaExample e;
-        e.id = field(qas[q], "id", T::string, path, wq).get<std::string>();
-        e.question = field(qas[q], "question", T::string, path, wq).get<std::string>();
+        e.id = field(qas[q], "id", T::string, path, wq.c_str()).get<std::string>();
+        e.question = field(qas[q], "question", T::string, path, wq.c_str()).get<std::string>();
         e.context = context;
-        const auto& answers = field(qas[q], "answers", T::array, path, wq);
+        const auto& answers = field(qas[q], "answers", T::array, path, wq.c_str());
         for (std::size_t k = 0; k < answers.size(); ++k) {
           const std::string wk = wq + ".answers[" + std::to_string(k) + "]";
-          e.answers.push_back(field(answers[k], "text", T::string, path, wk).get<std::string>());
+          e.answers.push_back(field(answers[k], "text", T::string, path, wk.c_str()).get<std::string>());
           if (k > 0) continue;
           const auto& start = answers[k].contains("answer_start") ? answers[k]["answer_start"] : nlohmann::json();
           if (!start.is_number_unsigned()) throw std::runtime_error(path + ": " + wk + ".answer_start is missing or not a count");
@@ -92,12 +93,12 @@ std::vector<QaExample> read_tweetqa(const std::string& path) {
   for (std::size_t i = 0; i < root.size(); ++i) {
     const std::string w = "[" + std::to_string(i) + "]";
     QaExample e;
-    e.id = field(root[i], "qid", T::string, path, w).get<std::string>();
-    e.question = field(root[i], "Question", T::string, path, w).get<std::string>();
-    e.context = field(root[i], "Tweet", T::string, path, w).get<std::string>();
+    e.id = field(root[i], "qid", T::string, path, w.c_str()).get<std::string>();
+    e.question = field(root[i], "Question", T::string, path, w.c_str()).get<std::string>();
+    e.context = field(root[i], "Tweet", T::string, path, w.c_str()).get<std::string>();
     if (!root[i].contains("Answer"))
       throw std::runtime_error(path + ": " + w + ".Answer is missing (TweetQA's test.json has no answers; use train.json and dev.json)");
-    for (const auto& a : field(root[i], "Answer", T::array, path, w)) {
+    for (const auto& a : field(root[i], "Answer", T::array, path, w.c_str())) {
       if (!a.is_string()) throw std::runtime_error(path + ": " + w + ".Answer holds a non-string");
       e.answers.push_back(a.get<std::string>());
     }

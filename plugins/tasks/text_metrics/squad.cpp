@@ -174,8 +174,9 @@ const json& require_type(const json& value, json::value_t type, const std::strin
 }
 
 // object[key] where `object` (at `path`) must be an object holding `key` of
-// the given type; the script would raise KeyError/TypeError instead.
-const json& member(const json& object, const std::string& key, json::value_t type,
+// the given type; the script would raise KeyError/TypeError instead. Callers pass no std::string
+// temporaries: GCC 13 would suspect the returned reference of dangling.
+const json& member(const json& object, const char* key, json::value_t type,
                    const std::string& file, const std::string& path) {
   require_type(object, json::value_t::object, file, path);
   const std::string child = member_path(path, key);
@@ -205,7 +206,8 @@ std::vector<std::string> answer_texts(const json& qa, const std::string& file, c
 // The script's nested loops over data / paragraphs / qas, in file order.
 std::vector<Question> read_questions(const json& dataset, const std::string& file) {
   std::vector<Question> questions;
-  const json& data = member(dataset, "data", json::value_t::array, file, "");
+  const std::string top_level;  // the path of the dataset object itself
+  const json& data = member(dataset, "data", json::value_t::array, file, top_level);
   for (std::size_t a = 0; a < data.size(); ++a) {
     const std::string article_path = index_path("data", a);
     const std::string paragraphs_path = member_path(article_path, "paragraphs");
