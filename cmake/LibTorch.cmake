@@ -28,10 +28,18 @@ if(NOT DEFINED TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
   set(TORCH_CUDA_ARCH_LIST "9.0")
 endif()
 
+# LibTorch's config enables CUDA and then replaces CMAKE_CUDA_ARCHITECTURES by TORCH_CUDA_ARCH_LIST,
+# warning if it was set: with CMP0104's old behaviour enable_language(CUDA) leaves it unset.
+cmake_policy(SET CMP0104 OLD)
 find_package(Torch 2.4 QUIET)
 if(NOT Torch_FOUND)
-  message(FATAL_ERROR "LibTorch >= 2.4 was not found${Torch_VERSION_MESSAGE}. Run scripts/install-deps.sh (it "
-    "installs the torch wheel into .venv/), or point CMake at another LibTorch with "
+  set(considered "")
+  if(Torch_CONSIDERED_VERSIONS)  # e.g. a build directory configured earlier against LibTorch 1.13
+    set(considered " (considered: ${Torch_CONSIDERED_CONFIGS}, versions ${Torch_CONSIDERED_VERSIONS}; a build "
+      "directory configured against another LibTorch keeps its Torch_DIR: configure a fresh one)")
+  endif()
+  message(FATAL_ERROR "LibTorch >= 2.4 was not found${considered}. Run scripts/install-deps.sh (it installs "
+    "the torch wheel into .venv/), or point CMake at another LibTorch with "
     "-DCMAKE_PREFIX_PATH=/path/to/libtorch or -DTorch_DIR=/path/to/share/cmake/Torch.")
 endif()
 message(STATUS "LibTorch ${Torch_VERSION}: ${Torch_DIR}")
@@ -40,6 +48,9 @@ message(STATUS "LibTorch ${Torch_VERSION}: ${Torch_DIR}")
 if(CAFFE2_USE_CUDA)
   set(OPTBENCH_CUDA ON)
   message(STATUS "LibTorch has CUDA (toolkit ${CUDAToolkit_VERSION}): building the CUDA sources")
+elseif(DEFINED ENV{CI})
+  message(FATAL_ERROR "CI builds the CUDA sources: LibTorch ${Torch_VERSION} at ${Torch_DIR} has no CUDA, or "
+    "LibTorch's config did not find the CUDA toolkit (see its messages above)")
 else()
   set(OPTBENCH_CUDA OFF)
   message(STATUS "LibTorch without CUDA: the CUDA sources are left out")

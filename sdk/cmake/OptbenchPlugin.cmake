@@ -2,7 +2,7 @@
 #                     [KIND <datasets|models|tasks|optimizers>])
 #
 # Builds one plugin: a MODULE library with hidden visibility linked to the SDK
-# and LibTorch, exporting only the OPTBENCH_PLUGIN entry symbol. Used by the
+# and LibTorch, exporting only the OPTBENCH_PLUGIN entry symbol (a version script). Used by the
 # in-tree plugins and by third parties (find_package(optbench_sdk)) alike.
 #
 # KERNELS are torch-free sources of fused update loops over raw pointers: they are
@@ -25,6 +25,13 @@ function(optbench_add_plugin name)
       SKIP_PRECOMPILE_HEADERS ON COMPILE_OPTIONS "-fno-math-errno;-fopenmp-simd;-ffp-contract=off")
   endif()
   target_link_libraries(${name} PRIVATE optbench::sdk)
+  # Export the entry symbol alone. Instantiations of std:: templates keep default visibility even
+  # under -fvisibility=hidden, and LibTorch's CUDA libraries export their own copies of some (e.g.
+  # cuSPARSELt's std::vector<long>::emplace_back): exported, the plugin's calls would bind to those.
+  set(exports "${CMAKE_BINARY_DIR}/optbench_plugin_exports.map")
+  file(CONFIGURE OUTPUT "${exports}" CONTENT "{ global: optbench_plugin_info; local: *; };\n")
+  target_link_options(${name} PRIVATE "LINKER:--version-script=${exports}")
+  set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${exports}")
   set_target_properties(${name} PROPERTIES
     PREFIX ""
     CXX_VISIBILITY_PRESET hidden
