@@ -28,9 +28,8 @@ if(NOT DEFINED TORCH_CUDA_ARCH_LIST AND NOT DEFINED ENV{TORCH_CUDA_ARCH_LIST})
   set(TORCH_CUDA_ARCH_LIST "9.0")
 endif()
 
-# LibTorch's config enables CUDA and then replaces CMAKE_CUDA_ARCHITECTURES by TORCH_CUDA_ARCH_LIST,
-# warning if it was set: with CMP0104's old behaviour enable_language(CUDA) leaves it unset.
-cmake_policy(SET CMP0104 OLD)
+# LibTorch's config warns about two things of its own, which need no action: it ignores
+# CMAKE_CUDA_ARCHITECTURES (TORCH_CUDA_ARCH_LIST rules), and a pip wheel has no separate kineto.
 find_package(Torch 2.4 QUIET)
 if(NOT Torch_FOUND)
   set(considered "")
