@@ -9,10 +9,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "data_pipeline.h"
-#include "experiment.h"
-#include "plugin_registry.h"
-#include "plugin_search.h"
+#include "training/data_pipeline.h"
+#include "experiment/experiment.h"
+#include "plugins/plugin_registry.h"
+#include "plugins/plugin_search.h"
 
 using namespace optbench::core;
 using optbench::Batch;

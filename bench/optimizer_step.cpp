@@ -18,10 +18,10 @@
 #include <fstream>
 #include <thread>
 
-#include "plugin_registry.h"
-#include "plugin_search.h"
-#include "toml_params.h"
-#include "trainer.h"
+#include "plugins/plugin_registry.h"
+#include "plugins/plugin_search.h"
+#include "common/toml_params.h"
+#include "training/trainer.h"
 
 using namespace optbench;
 using namespace optbench::core;

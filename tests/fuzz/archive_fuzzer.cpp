@@ -3,7 +3,7 @@
 // inside it points down (tar-slip).
 #include <filesystem>
 
-#include "archive_extract.h"
+#include "data/archive_extract.h"
 #include "fuzz_input.h"
 
 namespace fs = std::filesystem;

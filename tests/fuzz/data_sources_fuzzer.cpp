@@ -1,5 +1,5 @@
 // `data fetch` sources files (core/data/sources.toml and --sources).
-#include "data_sources.h"
+#include "data/data_sources.h"
 #include "fuzz_input.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

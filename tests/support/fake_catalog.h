@@ -6,7 +6,7 @@
 #include <memory>
 #include <utility>
 
-#include "catalog.h"
+#include "common/catalog.h"
 
 namespace optbench::core {
 

@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "plugin_registry.h"
-#include "toml_params.h"
+#include "plugins/plugin_registry.h"
+#include "common/toml_params.h"
 
 namespace optbench::testing {
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tensorboard.h"
+#include "results/tensorboard.h"
 
 namespace optbench::testing {
 

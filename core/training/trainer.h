@@ -1,0 +1,54 @@
+// The one training loop every task shares.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "training/collectives.h"
+#include "training/data_pipeline.h"
+#include "experiment/experiment.h"
+#include "plugins/plugin_registry.h"
+
+namespace optbench::core {
+
+// Everything built once per experiment and shared by its runs.
+struct Assembly {
+  const PluginRegistry* registry = nullptr;
+  const Experiment* experiment = nullptr;
+  std::shared_ptr<Dataset> dataset;
+  DataSpec spec;
+  std::shared_ptr<Task> task;
+  TrainingPolicy policy;  // the task's defaults with the experiment's overrides
+  DataSplits splits;
+  SplitView train_probe;  // a fixed training subset the size of validation: train metrics per epoch
+  torch::Device device = torch::kCPU;
+  std::int64_t threads = 1;
+  std::shared_ptr<Collectives> collectives;  // data-parallel training across processes, or null
+};
+
+// Loads the data, builds the task and checks that model and optimizers accept it
+// (one throw-away instance each), so that `validate` checks what `run` would.
+Assembly assemble(const Experiment& experiment, const PluginRegistry& registry,
+                  std::shared_ptr<Collectives> collectives = nullptr);
+
+struct RunSpec {
+  const Selection* optimizer = nullptr;
+  std::int64_t seed = 0;
+  std::vector<std::pair<std::string, double>> sweep_point;  // summary.json "sweep"
+  std::filesystem::path dir;
+  std::string label;  // for progress lines, e.g. "[adam seed 42]"
+};
+
+// Trains one (optimizer, seed) run and writes metrics.jsonl, best_model.pt,
+// summary.json and details.txt into spec.dir. Returns the summary.
+nlohmann::json train_run(const Assembly& assembly, const RunSpec& spec);
+
+// Parameter groups: decayed, and (if any pattern matches) not decayed. The optimizer's
+// lr and weight decay are filled in by PluginRegistry::make_optimizer.
+std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude);
+
+nlohmann::json to_json(const Value& v);
+nlohmann::json to_json(const Params& p);
+
+}  // namespace optbench::core
