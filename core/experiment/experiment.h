@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/catalog.h"
+#include "experiment/host_tables.h"
 
 namespace optbench::core {
 
@@ -91,8 +92,5 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog,
 bool set_optimizer_value(Params& params, const Schema& schema, const std::string& name, double value,
                          const Catalog& catalog);
 
-// The host's own schemas of [training] and [analysis] (shared with `describe` and the docs).
-const Schema& training_schema();
-const Schema& analysis_schema();
 
 }  // namespace optbench::core

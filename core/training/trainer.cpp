@@ -6,16 +6,16 @@
 #include <chrono>
 #include <cmath>
 #include <sstream>
-#include <thread>
 
+#include "common/diagnostics.h"
+#include "common/progress.h"
 #include "results/atomic_file.h"
+#include "results/tensorboard.h"
 #include "training/checkpoint.h"
 #include "training/collectives.h"
-#include "common/diagnostics.h"
 #include "training/hessian.h"
 #include "training/lr_schedule.h"
-#include "common/progress.h"
-#include "results/tensorboard.h"
+#include "training/run_details.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -77,39 +77,6 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-bool module_is_norm(const torch::nn::Module& m) {
-  return m.name().find("Norm") != std::string::npos;  // BatchNorm2dImpl, LayerNormImpl, GroupNormImpl...
-}
-
-bool excluded(const std::string& name, bool in_norm_module, const std::vector<std::string>& patterns) {
-  for (const auto& p : patterns) {
-    if (p == "norm" && in_norm_module) return true;
-    if (p == "bias" && name.size() >= 4 && name.compare(name.size() - 4, 4, "bias") == 0) return true;
-    if (p != "norm" && p != "bias" && name.find(p) != std::string::npos) return true;
-  }
-  return false;
-}
-
-std::string four_digits(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.4f", x);
-  return buf;
-}
-
-std::string metrics_text(const std::map<std::string, double>& m) {
-  std::string out;
-  for (const auto& [k, v] : m) out += (out.empty() ? "" : ", ") + k + " " + four_digits(v);
-  return out;
-}
-
-std::string metrics_text(const json& j) {
-  if (!j.is_object()) return "none";
-  std::map<std::string, double> m;
-  for (const auto& [k, v] : j.items())
-    if (v.is_number()) m[k] = v.get<double>();
-  return metrics_text(m);
 }
 
 // Device work is asynchronous on CUDA: time a phase only after it finished.
@@ -226,132 +193,7 @@ json hessian_spectrum(Model& model, const Assembly& a, const std::vector<torch::
           {"batches", batches.size()}, {"samples", samples}};
 }
 
-std::string policy_text(const TrainingPolicy& p) {
-  return "scheduler " + p.scheduler + ", warm-up " + format_number(p.warmup_epochs) +
-         " epochs, early-stopping patience " + std::to_string(p.early_stopping_patience) +
-         (p.early_stopping_patience <= 0 ? " (disabled)" : " epochs") + ", gradient clipping " +
-         (p.max_grad_norm > 0 ? "at global norm " + format_number(p.max_grad_norm) : std::string("off")) +
-         ", label smoothing " + format_number(p.label_smoothing);
-}
-
-void write_details(const Assembly& a, const RunSpec& spec, const Model& model, const std::string& schedule,
-                   const std::vector<ParamGroup>& groups, const json& s) {
-  const Experiment& ex = *a.experiment;
-  std::ostringstream d;
-  d << "optbench run: " << ex.name << " / " << spec.optimizer->name << " / seed " << spec.seed << "\n"
-    << "experiment file: " << ex.file << "\n\n";
-  d << "== Data ==\n" << ex.dataset.name << ": " << a.dataset->description() << "\n"
-    << "splits: " << a.splits.description << "\n\n";
-  d << "== Preprocessing (task " << ex.task.name << ") ==\n" << a.task->description() << "\n\n";
-  d << "== Model ==\n" << model.description() << "\n"
-    << "parameters: " << s["num_parameters"].get<std::int64_t>() << "\n\n";
-  d << "== Training policy ==\n"
-    << "epochs " << ex.training.epochs << ", batch size " << ex.training.batch_size << ", "
-    << policy_text(a.policy) << "\n"
-    << "learning-rate schedule: " << schedule << "\n"
-    << "device " << a.device.str() << ", " << a.threads << " intra-op threads, " << ex.training.num_workers
-    << " data workers\n\n";
-  d << "== Optimizer ==\n" << spec.optimizer->name << ":";
-  for (const auto& [k, v] : spec.optimizer->params.values()) d << " " << k << "=" << to_string(v);
-  d << "\n";
-  for (size_t g = 0; g < groups.size(); ++g)
-    d << "  group " << g << ": " << groups[g].params.size() << " tensors, weight_decay "
-      << format_number(groups[g].weight_decay) << "\n";
-  d << "\n== Outcome ==\n"
-    << "status: " << s["status"].get<std::string>() << "\n"
-    << "epochs run: " << s["epochs_run"] << (s["stopped_early"].get<bool>() ? " (stopped early)" : "") << "\n"
-    << "best epoch: " << s["best_epoch"] << "\n"
-    << "best validation: " << metrics_text(s["best_validation"]) << "\n"
-    << "training subset at the best epoch: " << metrics_text(s["best_train"]) << "\n"
-    << "test (best checkpoint): " << metrics_text(s["test"]) << "\n"
-    << "steps: " << s["steps"] << ", gradient evaluations: " << s["gradient_evaluations"] << " ("
-    << s["declared_gradient_evaluations_per_step"] << " per step declared by the optimizer)\n"
-    << "training time: " << format_duration(s["train_seconds"].get<double>()) << " ("
-    << format_number(std::round(s["samples_per_second"].get<double>())) << " samples/s, "
-    << format_number(std::round(s["ms_per_step"].get<double>() * 100) / 100) << " ms/step, "
-    << format_number(std::round(s["data_wait_fraction"].get<double>() * 1000) / 10) << "% waiting for data)\n"
-    << "step: " << format_number(std::round(s["forward_backward_ms_per_step"].get<double>() * 100) / 100)
-    << " ms forward and backward, " << format_number(std::round(s["optimizer_ms_per_step"].get<double>() * 100) / 100)
-    << " ms in the optimizer (beyond its gradient evaluations)\n"
-    << "optimizer state: " << s["optimizer_state_bytes"] << " bytes\n"
-    << "peak resident memory: " << format_number(std::round(s["peak_rss_mb"].get<double>())) << " MB\n";
-  if (s.contains("error")) d << "error: " << s["error"].get<std::string>() << "\n";
-  write_text_atomically(spec.dir / "details.txt", d.str());
-}
-
 }  // namespace
-
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude) {
-  ParamGroup decay, no_decay;
-  no_decay.decay = false;
-  for (const auto& item : model.named_modules("", /*include_self=*/true)) {
-    const bool norm = module_is_norm(*item.value());
-    for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
-      if (!p.value().requires_grad()) continue;
-      const std::string name = item.key().empty() ? p.key() : item.key() + "." + p.key();
-      ParamGroup& g = excluded(name, norm, exclude) ? no_decay : decay;
-      g.params.push_back(p.value());
-      g.names.push_back(name);
-    }
-  }
-  std::vector<ParamGroup> groups;
-  if (!decay.params.empty()) groups.push_back(std::move(decay));
-  if (!no_decay.params.empty()) groups.push_back(std::move(no_decay));
-  return groups;
-}
-
-// What the experiment's dataset, task or model refused, said with the file and table it came from.
-template <class F>
-auto in_table(const Experiment& ex, const char* table, F&& make) {
-  try {
-    return make();
-  } catch (const std::exception& e) {
-    throw std::runtime_error(ex.file + ": " + table + " " + message_of(e));
-  }
-}
-
-Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::shared_ptr<Collectives> collectives) {
-  Assembly a;
-  a.registry = &registry;
-  a.experiment = &ex;
-  a.collectives = std::move(collectives);
-  if (ex.training.device == "cuda") {
-    if (!torch::cuda::is_available())
-      throw std::runtime_error(ex.file + ": [training] device = \"cuda\" but this LibTorch build has no "
-                                         "usable CUDA device; use device = \"cpu\"");
-    a.device = torch::kCUDA;
-  }
-  a.threads = ex.training.threads > 0 ? ex.training.threads
-                                      : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
-  torch::set_num_threads(static_cast<int>(a.threads));
-
-  a.dataset = in_table(ex, "[dataset]", [&] { return registry.make_dataset(ex.dataset.name, ex.dataset.params); });
-  a.spec = a.dataset->spec();
-  a.task = in_table(ex, "[task]", [&] { return registry.make_task(ex.task.name, ex.task.params, a.spec); });
-  a.policy = a.task->default_policy();
-  const auto& o = ex.policy;
-  if (o.scheduler) a.policy.scheduler = *o.scheduler;
-  if (o.warmup_epochs) a.policy.warmup_epochs = *o.warmup_epochs;
-  if (o.early_stopping_patience) a.policy.early_stopping_patience = *o.early_stopping_patience;
-  if (o.max_grad_norm) a.policy.max_grad_norm = *o.max_grad_norm;
-  if (o.label_smoothing) a.policy.label_smoothing = *o.label_smoothing;
-  a.splits = in_table(ex, "[dataset]", [&] { return make_splits(*a.dataset, ex.validation_fraction, ex.max_samples); });
-  if (a.splits.train.size() == 0) throw std::runtime_error("the training split is empty");
-  if (ex.analysis.train_metrics) {
-    // Seed 1: the same samples for every run, whatever the validation hold-out drew.
-    const std::int64_t n = std::min(a.splits.train.size(), a.splits.validation.size());
-    auto generator = make_generator(1);
-    auto pick = torch::randperm(a.splits.train.size(), generator, torch::kInt64).slice(0, 0, n);
-    a.train_probe = {a.splits.train.split, std::get<0>(a.splits.train.indices.index_select(0, pick).sort())};
-  }
-
-  // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
-  auto model = in_table(ex, "[model]", [&] { return registry.make_model(ex.model.name, ex.model.params, a.spec); });
-  for (const auto& opt : ex.optimizers)
-    registry.make_optimizer(opt.name, make_param_groups(*model, ex.training.exclude_from_weight_decay),
-                            opt.params);
-  return a;
-}
 
 json train_run(const Assembly& a, const RunSpec& spec) {
   const Experiment& ex = *a.experiment;

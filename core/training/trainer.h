@@ -5,32 +5,9 @@
 
 #include <filesystem>
 
-#include "training/collectives.h"
-#include "training/data_pipeline.h"
-#include "experiment/experiment.h"
-#include "plugins/plugin_registry.h"
+#include "training/assemble.h"
 
 namespace optbench::core {
-
-// Everything built once per experiment and shared by its runs.
-struct Assembly {
-  const PluginRegistry* registry = nullptr;
-  const Experiment* experiment = nullptr;
-  std::shared_ptr<Dataset> dataset;
-  DataSpec spec;
-  std::shared_ptr<Task> task;
-  TrainingPolicy policy;  // the task's defaults with the experiment's overrides
-  DataSplits splits;
-  SplitView train_probe;  // a fixed training subset the size of validation: train metrics per epoch
-  torch::Device device = torch::kCPU;
-  std::int64_t threads = 1;
-  std::shared_ptr<Collectives> collectives;  // data-parallel training across processes, or null
-};
-
-// Loads the data, builds the task and checks that model and optimizers accept it
-// (one throw-away instance each), so that `validate` checks what `run` would.
-Assembly assemble(const Experiment& experiment, const PluginRegistry& registry,
-                  std::shared_ptr<Collectives> collectives = nullptr);
 
 struct RunSpec {
   const Selection* optimizer = nullptr;
@@ -43,10 +20,6 @@ struct RunSpec {
 // Trains one (optimizer, seed) run and writes metrics.jsonl, best_model.pt,
 // summary.json and details.txt into spec.dir. Returns the summary.
 nlohmann::json train_run(const Assembly& assembly, const RunSpec& spec);
-
-// Parameter groups: decayed, and (if any pattern matches) not decayed. The optimizer's
-// lr and weight decay are filled in by PluginRegistry::make_optimizer.
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude);
 
 nlohmann::json to_json(const Value& v);
 nlohmann::json to_json(const Params& p);
