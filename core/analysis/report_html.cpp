@@ -39,7 +39,7 @@ std::string read_asset(const fs::path& dir, const std::string& name) {
   std::ifstream in(dir / name, std::ios::binary);
   if (!in)
     throw std::runtime_error("report: " + (dir / name).string() + " is missing; the build writes it with "
-                             "core/report/write_vega_bundle.py (run scripts/install-deps.sh, then build again)");
+                             "core/analysis/report/write_vega_bundle.py (run scripts/install-deps.sh, then build again)");
   std::ostringstream text;
   text << in.rdbuf();
   std::string js = text.str();

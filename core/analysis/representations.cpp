@@ -1,8 +1,8 @@
 #include "analysis/representations.h"
 
 #include "analysis/analysis.h"
-#include "training/checkpoint.h"
 #include "analysis/cka.h"
+#include "training/checkpoint.h"
 #include "training/data_pipeline.h"
 
 namespace fs = std::filesystem;

@@ -27,6 +27,11 @@ TEST(SegmentationScores, IgnoredPixelsNeverCount) {
   EXPECT_DOUBLE_EQ(s.dice[2], 2.0 / 4);
   EXPECT_DOUBLE_EQ(s.mean_dice, (0.8 + 0.0 + 0.5) / 3);
   EXPECT_DOUBLE_EQ(s.pixel_accuracy, 3.0 / 5);  // 5 counted pixels, 3 right
+  // class accuracy TP / (TP + FN): class 0 2/2, class 1 0/1, class 2 1/2
+  EXPECT_DOUBLE_EQ(s.accuracy[0], 1.0);
+  EXPECT_DOUBLE_EQ(s.accuracy[1], 0.0);
+  EXPECT_DOUBLE_EQ(s.accuracy[2], 0.5);
+  EXPECT_DOUBLE_EQ(s.mean_accuracy, 0.5);
 }
 
 TEST(SegmentationScores, ClassesNeitherPresentNorPredictedAreLeftOutOfTheMeans) {
@@ -45,6 +50,8 @@ TEST(SegmentationScores, APredictedButAbsentClassCountsAsZero) {
   const auto s = score_confusion({2, 1, 0, 0}, 2);  // class 1 only ever predicted
   EXPECT_DOUBLE_EQ(s.iou[1], 0.0);
   EXPECT_DOUBLE_EQ(s.mean_iou, (2.0 / 3 + 0.0) / 2);
+  EXPECT_TRUE(std::isnan(s.accuracy[1]));  // ... but has no accuracy: it is never present
+  EXPECT_DOUBLE_EQ(s.mean_accuracy, 2.0 / 3);
 }
 
 TEST(SegmentationScores, NothingCountedIsNaNAndABadShapeIsRefused) {
