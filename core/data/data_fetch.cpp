@@ -5,10 +5,10 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "data/archive_extract.h"
-#include "results/atomic_file.h"
 #include "common/diagnostics.h"
+#include "data/archive_extract.h"
 #include "data/download.h"
+#include "results/atomic_file.h"
 
 namespace optbench::core {
 

@@ -4,21 +4,20 @@
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
 
-#include "results/atomic_file.h"
 #include "common/diagnostics.h"
+#include "data/transfer_progress.h"
+#include "results/atomic_file.h"
 
 namespace optbench::core {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 std::string hex_digest(const fs::path& path, const EVP_MD* md) {
   std::ifstream in(path, std::ios::binary);
@@ -53,7 +52,7 @@ struct Transfer {
   std::uint64_t received = 0;  // bytes written by this request
   bool too_long = false;       // more bytes than `bytes` says
   bool write_failed = false;
-  Clock::time_point last_report = Clock::now();
+  TransferProgress* progress = nullptr;
 };
 
 std::size_t write_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -68,15 +67,7 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
     return 0;
   }
   t.received += n;
-  if (Clock::now() - t.last_report > std::chrono::seconds(10)) {
-    t.last_report = Clock::now();
-    const std::uint64_t have = t.offset + t.received;
-    if (t.file->bytes)
-      spdlog::info("{}: {} of {} ({:.0f}%)", t.file->name, megabytes(have), megabytes(*t.file->bytes),
-                   100.0 * static_cast<double>(have) / static_cast<double>(*t.file->bytes));
-    else
-      spdlog::info("{}: {}", t.file->name, megabytes(have));
-  }
+  t.progress->update(t.offset + t.received);
   return n;
 }
 
@@ -122,7 +113,10 @@ Outcome request(const std::string& url, const RemoteFile& file, const fs::path& 
     spdlog::info("{}: resuming after {}", file.name, megabytes(t.offset));
     curl_easy_setopt(curl.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(t.offset));
   }
+  TransferProgress progress(file.name, file.bytes, t.offset);
+  t.progress = &progress;
   const CURLcode code = curl_easy_perform(curl.get());
+  progress.finish();
   long status = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
   const bool closed = std::fclose(t.out) == 0;
