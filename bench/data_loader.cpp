@@ -9,10 +9,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "training/data_pipeline.h"
 #include "experiment/experiment.h"
 #include "plugins/plugin_registry.h"
 #include "plugins/plugin_search.h"
+#include "training/data_pipeline.h"
 
 using namespace optbench::core;
 using optbench::Batch;

@@ -18,9 +18,9 @@
 #include <fstream>
 #include <thread>
 
+#include "common/toml_params.h"
 #include "plugins/plugin_registry.h"
 #include "plugins/plugin_search.h"
-#include "common/toml_params.h"
 #include "training/trainer.h"
 
 using namespace optbench;

@@ -5,10 +5,10 @@
 #include <optional>
 #include <sstream>
 
-#include "optimizer_checks/analytic_problems.h"
 #include "common/diagnostics.h"
-#include "experiment/experiment.h"
 #include "common/toml_params.h"
+#include "experiment/experiment.h"
+#include "optimizer_checks/analytic_problems.h"
 
 namespace optbench::core {
 

@@ -9,9 +9,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/toml_params.h"
 #include "optimizer_checks/analytic_problems.h"
 #include "results/results.h"
-#include "common/toml_params.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -5,13 +5,13 @@
 #include <fstream>
 #include <sstream>
 
-#include "results/atomic_file.h"
-#include "training/checkpoint.h"
-#include "common/diagnostics.h"
 #include "analysis/representations.h"
+#include "common/diagnostics.h"
+#include "experiment/run_plan.h"
+#include "results/atomic_file.h"
 #include "results/results.h"
 #include "scale/run_jobs.h"
-#include "experiment/run_plan.h"
+#include "training/checkpoint.h"
 #include "training/trainer.h"
 
 namespace fs = std::filesystem;

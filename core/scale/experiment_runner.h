@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "experiment/experiment.h"
-#include "plugins/plugin_registry.h"
 #include "experiment/run_plan.h"
+#include "plugins/plugin_registry.h"
 #include "training/trainer.h"
 
 namespace optbench::core {

@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "results/atomic_file.h"
-#include "training/checkpoint.h"
 #include "results/results.h"
+#include "training/checkpoint.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;

@@ -1,8 +1,8 @@
 // Experiment files: TOML parsing, validation against component schemas, sweep expansion.
 #include "experiment/experiment.h"
+#include "experiment/run_plan.h"
 #include "fake_catalog.h"
 #include "fuzz_input.h"
-#include "experiment/run_plan.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const optbench::core::FakeCatalog catalog;

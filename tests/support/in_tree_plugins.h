@@ -8,8 +8,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "plugins/plugin_registry.h"
 #include "common/toml_params.h"
+#include "plugins/plugin_registry.h"
 
 namespace optbench::testing {
 

@@ -9,8 +9,8 @@
 
 #include "common/diagnostics.h"
 #include "experiment/experiment.h"
-#include "fake_catalog.h"
 #include "experiment/run_plan.h"
+#include "fake_catalog.h"
 
 namespace fs = std::filesystem;
 using namespace optbench;

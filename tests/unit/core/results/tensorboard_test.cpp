@@ -2,8 +2,8 @@
 // through the TFRecord framing and the protocol-buffer wire format.
 #include <gtest/gtest.h>
 
-#include "temp_dir_test.h"
 #include "results/tensorboard.h"
+#include "temp_dir_test.h"
 #include "tfrecord_reader.h"
 
 using namespace optbench::core;
