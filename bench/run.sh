@@ -18,8 +18,9 @@ for a in "$@"; do
   esac
 done
 [ ${#which[@]} -eq 0 ] && which=(optimizer training segmentation)
+scripts/install-deps.sh bench  # torch, NumPy and Pillow in .venv/
 scripts/build.sh optbench-host optimizer_step data_loader plugins >/dev/null
-torch_python=.venv/bin/python3  # scripts/install-deps.sh installs torch, NumPy and Pillow there
+torch_python=.venv/bin/python3
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 for w in "${which[@]}"; do

@@ -3,6 +3,6 @@
 # Fashion-MNIST: results land in results/quickstart/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh build
 scripts/build.sh optbench-host plugins
 build/bin/optbench-host run experiments/quickstart.toml "$@"

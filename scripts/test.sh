@@ -14,7 +14,7 @@ phase_done() {
 }
 trap 'printf "%s\n" "== phase times:" "${phases[@]}"' EXIT
 
-scripts/install-deps.sh
+scripts/install-deps.sh build test
 phase_done "set-up (packages, wheels)"
 scripts/build.sh
 phase_done "build"
