@@ -7,6 +7,7 @@
 
 #include <optbench/plugin_info.h>
 
+#include "cli/experiment_file_reference.h"
 #include "cli/host_options.h"
 #include "common/diagnostics.h"
 #include "optimizer_checks/conformance.h"
@@ -59,6 +60,11 @@ int cmd_plugins(const VariablesMap& vm) {
 }
 
 int cmd_describe(const VariablesMap& vm, const Arguments& args) {
+  if (vm.count("markdown")) {
+    if (!args.empty()) throw UsageError("describe --markdown takes no KIND NAME: it describes everything");
+    std::fputs(experiment_file_reference(*load_plugins(vm)).c_str(), stdout);
+    return 0;
+  }
   if (args.size() == 1 && args[0] == "training") {
     std::printf("[training] table of an experiment file (host)\n");
     print_schema(training_schema());

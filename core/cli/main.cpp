@@ -43,7 +43,8 @@ commands:
   validate FILE.toml     check an experiment as `run` would, without training
   plugins                list plugins found, where, versions, and what was refused
   describe KIND NAME     parameters of a component (KIND: dataset, model, task, optimizer;
-                         `describe training` shows the [training] table)
+                         `describe training` shows the [training] table, `describe --markdown`
+                         every table and key, as in docs/experiment-file.md)
   replay FILE.json...    replay golden optimizer trajectories and compare step by step
   conformance NAME...    the checks every optimizer plugin should pass (pass/fail table)
   score METRIC ...       score any system's output: bleu|rouge --hyp FILE --ref FILE...,
@@ -87,6 +88,9 @@ int dispatch(int argc, char** argv) {
   if (command == "run" || command == "validate" || command == "submit") options.add(override_options());
   if (command == "submit") options.add(submit_options());
   if (command == "run") options.add(run_options());
+  if (command == "describe")
+    options.add_options()("markdown", "every table and key of an experiment file, with the loaded components' "
+                                      "parameters, as Markdown (the generated part of docs/experiment-file.md)");
   if (command == "run-one")
     options.add_options()("threads", po::value<std::int64_t>(), "intra-op threads (replaces [training] threads)");
   po::options_description hidden;
