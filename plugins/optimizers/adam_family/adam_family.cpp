@@ -1,6 +1,7 @@
 // Adam (Kingma & Ba 2015, arXiv:1412.6980), AdamW (Loshchilov & Hutter 2019,
 // arXiv:1711.05101) and RAdam (Liu et al. 2020, arXiv:1908.03265), exactly as
 // torch.optim.Adam/AdamW/RAdam 1.13 (single-tensor path), including AMSGrad (Reddi et al. 2018).
+// Each group steps in fused passes per tensor on CPU, else in multi-tensor (_foreach_) ops.
 #include <optbench/sdk.h>
 
 #include <cmath>
@@ -24,38 +25,43 @@ class Adam final : public optbench::Optimizer {
         decoupled_(decoupled) {}
 
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor grad = w.grad();
-      double& t = state(p).scalars["step"];
-      t += 1;
-      auto& m = state_tensor(p, "exp_avg");
-      auto& v = state_tensor(p, "exp_avg_sq");
-      torch::Tensor* v_max_fused = amsgrad_ ? &state_tensor(p, "max_exp_avg_sq") : nullptr;
-      const double bc1 = 1 - std::pow(beta1_, t), bc2_sqrt = std::sqrt(1 - std::pow(beta2_, t));
-      if (optbench::fusable({w, grad, m, v, v_max_fused ? *v_max_fused : m})) {
-        const AdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, bc1, bc2_sqrt, decoupled_, amsgrad_};
-        optbench::fused_elementwise(
-            w, grad, [&](auto... chunk) { adam_update(chunk..., s); }, m, v,
-            v_max_fused ? *v_max_fused : torch::Tensor());
+    for_each_group([&](const optbench::GroupLists& l) {
+      const optbench::ParamGroup& group = l.group;
+      const std::vector<double> steps = count_steps(l);
+      auto m = state_list(l, "exp_avg"), v = state_list(l, "exp_avg_sq");
+      auto v_max = amsgrad_ ? state_list(l, "max_exp_avg_sq") : std::vector<torch::Tensor>(l.params.size());
+      // Per parameter: its bias corrections 1 - β1ᵗ and sqrt(1 - β2ᵗ), and the step -η/(1-β1ᵗ).
+      std::vector<at::Scalar> bc2_sqrt, step_size;
+      for (const double t : steps) {
+        bc2_sqrt.emplace_back(std::sqrt(1 - std::pow(beta2_, t)));
+        step_size.emplace_back(-group.lr / (1 - std::pow(beta1_, t)));
+      }
+      if (optbench::fusable_lists({l.params, l.grads, m, v, v_max})) {
+        for (std::size_t i = 0; i < l.params.size(); ++i) {
+          const AdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, 1 - std::pow(beta1_, steps[i]),
+                              bc2_sqrt[i].toDouble(), decoupled_, amsgrad_};
+          optbench::fused_elementwise(
+              l.params[i], l.grads[i], [&](auto... chunk) { adam_update(chunk..., s); }, m[i], v[i], v_max[i]);
+        }
         return;
       }
-      // Reference path, as torch.optim.Adam's single-tensor loop.
+      // Multi-tensor path, each op as torch.optim.Adam's single-tensor loop applies it to one tensor.
+      std::vector<torch::Tensor> grads = l.grads;
       if (group.weight_decay != 0) {
         if (decoupled_)
-          w.mul_(1 - group.lr * group.weight_decay);  // AdamW: w ← w(1 - ηλ)
+          torch::_foreach_mul_(l.params, 1 - group.lr * group.weight_decay);  // AdamW: w ← w(1 - ηλ)
         else
-          grad = grad.add(w, group.weight_decay);  // Adam: g ← g + λw (L2)
+          grads = torch::_foreach_add(grads, l.params, group.weight_decay);  // Adam: g ← g + λw (L2)
       }
-      m.mul_(beta1_).add_(grad, 1 - beta1_);               // m_t = β1 m + (1-β1) g
-      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);     // v_t = β2 v + (1-β2) g²
-      torch::Tensor denom;
-      if (amsgrad_) {
-        torch::maximum_out(*v_max_fused, *v_max_fused, v);  // v̂ = max(v̂, v)
-        denom = (v_max_fused->sqrt() / bc2_sqrt).add_(eps_);
-      } else {
-        denom = (v.sqrt() / bc2_sqrt).add_(eps_);  // ε after bias correction
-      }
-      w.addcdiv_(m, denom, -group.lr / bc1);  // w -= η/(1-β1ᵗ) · m/denom
+      torch::_foreach_mul_(m, beta1_);
+      torch::_foreach_add_(m, grads, 1 - beta1_);  // m_t = β1 m + (1-β1) g
+      torch::_foreach_mul_(v, beta2_);
+      torch::_foreach_addcmul_(v, grads, grads, 1 - beta2_);  // v_t = β2 v + (1-β2) g²
+      if (amsgrad_) torch::_foreach_maximum_(v_max, v);      // v̂ = max(v̂, v)
+      auto denom = torch::_foreach_sqrt(amsgrad_ ? v_max : v);
+      torch::_foreach_div_(denom, bc2_sqrt);
+      torch::_foreach_add_(denom, eps_);                    // ε after bias correction
+      torch::_foreach_addcdiv_(l.params, m, denom, step_size);  // w -= η/(1-β1ᵗ) · m/denom
     });
   }
 
@@ -75,36 +81,57 @@ class RAdam final : public optbench::Optimizer {
 
   void step(const optbench::Closure&) override {
     const double rho_inf = 2 / (1 - beta2_) - 1;  // ρ∞, the maximum length of the approximated SMA
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor grad = w.grad();
-      double& t = state(p).scalars["step"];
-      t += 1;
-      auto& m = state_tensor(p, "exp_avg");
-      auto& v = state_tensor(p, "exp_avg_sq");
-      const double bias_correction1 = 1 - std::pow(beta1_, t);
-      const double bias_correction2 = 1 - std::pow(beta2_, t);
-      const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
-      const double rect = rho_t > 5.0 ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
-                                                  ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-                                      : 0.0;  // r_t
-      if (optbench::fusable({w, grad, m, v})) {
-        const RAdamScalars s{group.lr, group.weight_decay, beta1_, beta2_, eps_, bias_correction1,
-                             std::sqrt(bias_correction2), rect, rho_t > 5.0};
-        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::radam_update(chunk..., s); }, m, v);
+    for_each_group([&](const optbench::GroupLists& l) {
+      const optbench::ParamGroup& group = l.group;
+      const std::vector<double> steps = count_steps(l);
+      auto m = state_list(l, "exp_avg"), v = state_list(l, "exp_avg_sq");
+      std::vector<RAdamScalars> scalars;
+      for (const double t : steps) {
+        const double bias_correction2 = 1 - std::pow(beta2_, t);
+        const double rho_t = rho_inf - 2 * t * std::pow(beta2_, t) / bias_correction2;  // ρ_t
+        const double rect = rho_t > 5.0 ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf /
+                                                    ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                                        : 0.0;  // r_t
+        scalars.push_back({group.lr, group.weight_decay, beta1_, beta2_, eps_, 1 - std::pow(beta1_, t),
+                           std::sqrt(bias_correction2), rect, rho_t > 5.0});
+      }
+      if (optbench::fusable_lists({l.params, l.grads, m, v})) {
+        for (std::size_t i = 0; i < l.params.size(); ++i)
+          optbench::fused_elementwise(l.params[i], l.grads[i],
+                                      [&](auto... chunk) { optbench::radam_update(chunk..., scalars[i]); }, m[i], v[i]);
         return;
       }
-      // Reference path, as torch.optim.RAdam's single-tensor loop.
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-      m.mul_(beta1_).add_(grad, 1 - beta1_);
-      v.mul_(beta2_).addcmul_(grad, grad, 1 - beta2_);
-      auto m_hat = m / bias_correction1;
-      if (rho_t > 5.0) {
-        // sqrt(1-β2ᵗ) / (sqrt(v) + ε), written as torch evaluates `scalar / tensor`.
-        auto adaptive_lr = v.sqrt().add_(eps_).reciprocal() * std::sqrt(bias_correction2);
-        w.add_(m_hat * group.lr * adaptive_lr * rect, -1.0);
-      } else {
-        w.add_(m_hat * group.lr, -1.0);
+      // Multi-tensor path, each op as torch.optim.RAdam's single-tensor loop applies it to one tensor.
+      std::vector<torch::Tensor> grads = l.grads;
+      if (group.weight_decay != 0) grads = torch::_foreach_add(grads, l.params, group.weight_decay);
+      torch::_foreach_mul_(m, beta1_);
+      torch::_foreach_add_(m, grads, 1 - beta1_);
+      torch::_foreach_mul_(v, beta2_);
+      torch::_foreach_addcmul_(v, grads, grads, 1 - beta2_);
+      std::vector<at::Scalar> bias_correction1;
+      for (const auto& s : scalars) bias_correction1.emplace_back(s.bias_correction1);
+      auto update = torch::_foreach_div(m, bias_correction1);  // m̂
+      torch::_foreach_mul_(update, group.lr);                  // η m̂
+      // Rectified parameters (ρ_t > 5) also take the adaptive lr sqrt(1-β2ᵗ) / (sqrt(v) + ε), times r_t,
+      // written as torch evaluates `scalar / tensor`.
+      std::vector<torch::Tensor> rectified_update, rectified_v;
+      std::vector<at::Scalar> bc2_sqrt, rect;
+      for (std::size_t i = 0; i < scalars.size(); ++i) {
+        if (!scalars[i].rectified) continue;
+        rectified_update.push_back(update[i]);
+        rectified_v.push_back(v[i]);
+        bc2_sqrt.emplace_back(scalars[i].bias_correction2_sqrt);
+        rect.emplace_back(scalars[i].rect);
       }
+      if (!rectified_v.empty()) {
+        auto adaptive_lr = torch::_foreach_sqrt(rectified_v);
+        torch::_foreach_add_(adaptive_lr, eps_);
+        torch::_foreach_reciprocal_(adaptive_lr);
+        torch::_foreach_mul_(adaptive_lr, bc2_sqrt);
+        torch::_foreach_mul_(rectified_update, adaptive_lr);
+        torch::_foreach_mul_(rectified_update, rect);
+      }
+      torch::_foreach_add_(l.params, update, -1.0);
     });
   }
 

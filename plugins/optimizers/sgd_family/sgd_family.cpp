@@ -16,22 +16,34 @@ class Sgd final : public optbench::Optimizer {
       throw std::invalid_argument("nesterov = true requires momentum > 0 and dampening = 0");
   }
 
+  // Multi-tensor (_foreach_) ops per group, each as torch.optim.SGD's single-tensor loop applies
+  // it to one tensor. LibTorch's in-place ops are already bandwidth-bound on CPU: no fused path.
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor d = w.grad();
-      if (group.weight_decay != 0) d = d.add(w, group.weight_decay);  // d = g + λw
+    for_each_group([&](const optbench::GroupLists& l) {
+      const optbench::ParamGroup& group = l.group;
+      std::vector<torch::Tensor> d = l.grads;
+      if (group.weight_decay != 0) d = torch::_foreach_add(d, l.params, group.weight_decay);  // d = g + λw
       if (momentum_ != 0) {
-        auto& state = this->state(p);
-        auto it = state.tensors.find("momentum_buffer");
-        if (it == state.tensors.end()) {
-          // First step: the buffer is d itself, undamped (torch 1.13).
-          it = state.tensors.emplace("momentum_buffer", d.clone().detach()).first;
-        } else {
-          it->second.mul_(momentum_).add_(d, 1 - dampening_);  // b = μb + (1-τ)d
+        std::vector<torch::Tensor> buffers, continuing, continuing_d;
+        for (std::size_t i = 0; i < l.refs.size(); ++i) {
+          auto& tensors = state(l.refs[i]).tensors;
+          auto it = tensors.find("momentum_buffer");
+          if (it == tensors.end()) {
+            // First step: the buffer is d itself, undamped (torch 1.13).
+            it = tensors.emplace("momentum_buffer", d[i].clone().detach()).first;
+          } else {
+            continuing.push_back(it->second);
+            continuing_d.push_back(d[i]);
+          }
+          buffers.push_back(it->second);
         }
-        d = nesterov_ ? d.add(it->second, momentum_) : it->second;
+        if (!continuing.empty()) {
+          torch::_foreach_mul_(continuing, momentum_);
+          torch::_foreach_add_(continuing, continuing_d, 1 - dampening_);  // b = μb + (1-τ)d
+        }
+        d = nesterov_ ? torch::_foreach_add(d, buffers, momentum_) : buffers;
       }
-      w.add_(d, -group.lr);
+      torch::_foreach_add_(l.params, d, -group.lr);
     });
   }
 

@@ -6,15 +6,30 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <initializer_list>
+#include <vector>
 
 #include "kernel.h"
 
 namespace optbench {
 inline namespace v1 {
 
+// OPTBENCH_FUSED=0 turns every optimizer's fused CPU path off, so that tests (and golden replays)
+// run the multi-tensor path on CPU as well.
+inline bool fused_path_allowed() {
+  static const bool allowed = [] {
+    const char* v = std::getenv("OPTBENCH_FUSED");
+    return !(v && std::strcmp(v, "0") == 0);
+  }();
+  return allowed;
+}
+
 // True when every tensor is a dense contiguous CPU float or double tensor of the first one's dtype.
 inline bool fusable(std::initializer_list<torch::Tensor> tensors) {
+  if (!fused_path_allowed()) return false;
   const torch::Tensor& first = *tensors.begin();
   if (!first.device().is_cpu() ||
       (first.scalar_type() != torch::kFloat && first.scalar_type() != torch::kDouble))
@@ -23,6 +38,18 @@ inline bool fusable(std::initializer_list<torch::Tensor> tensors) {
     if (!t.defined() || t.is_sparse() || !t.is_contiguous() || t.scalar_type() != first.scalar_type())
       return false;
   return true;
+}
+
+// The same of tensor lists, every list as long as the first: the whole group takes the fused path
+// or none of it does. Undefined tensors (absent optional state) are left out of the check.
+inline bool fusable_lists(std::initializer_list<std::reference_wrapper<const std::vector<torch::Tensor>>> lists) {
+  const std::vector<torch::Tensor>& first = lists.begin()->get();
+  for (std::size_t i = 0; i < first.size(); ++i)
+    for (const auto& list : lists) {
+      const torch::Tensor& t = list.get()[i];
+      if (t.defined() && !fusable({first[i], t})) return false;
+    }
+  return !first.empty() && fused_path_allowed();
 }
 
 // Runs f(begin, end) over [0, n) in chunks on LibTorch's intra-op threads.

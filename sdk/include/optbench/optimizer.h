@@ -36,6 +36,15 @@ struct ParamRef {
   std::size_t group = 0, index = 0;
 };
 
+// One parameter group as tensor lists, for a step of a few multi-tensor (_foreach_) kernels per
+// group instead of a chain of ops per tensor, as torch.optim's foreach implementations: the
+// parameters that have a gradient, their gradients, and where each sits in the group.
+struct GroupLists {
+  const ParamGroup& group;  // lr, weight_decay
+  std::vector<torch::Tensor> params, grads;
+  std::vector<ParamRef> refs;
+};
+
 // Per-parameter run state, kept apart from the hyperparameters.
 struct ParamState {
   std::map<std::string, torch::Tensor> tensors;
@@ -107,6 +116,38 @@ class Optimizer {
     for (std::size_t g = 0; g < groups_.size(); ++g)
       for (std::size_t i = 0; i < groups_[g].params.size(); ++i)
         if (groups_[g].params[i].grad().defined()) f(groups_[g], ParamRef{g, i}, groups_[g].params[i]);
+  }
+  // Calls f(lists) for every group with at least one gradient, without autograd: the loop a
+  // multi-tensor step() starts with. The lists hold the tensors themselves (no copies).
+  template <class F>
+  void for_each_group(F&& f) {
+    torch::NoGradGuard no_grad;
+    for (std::size_t g = 0; g < groups_.size(); ++g) {
+      GroupLists lists{groups_[g], {}, {}, {}};
+      for (std::size_t i = 0; i < groups_[g].params.size(); ++i) {
+        const torch::Tensor& w = groups_[g].params[i];
+        if (!w.grad().defined()) continue;
+        lists.params.push_back(w);
+        lists.grads.push_back(w.grad());
+        lists.refs.push_back(ParamRef{g, i});
+      }
+      if (!lists.params.empty()) f(lists);
+    }
+  }
+  // The named state tensor of every parameter of `lists` (state_tensor of each).
+  std::vector<torch::Tensor> state_list(const GroupLists& lists, const std::string& name) {
+    std::vector<torch::Tensor> out;
+    out.reserve(lists.refs.size());
+    for (const ParamRef& p : lists.refs) out.push_back(state_tensor(p, name));
+    return out;
+  }
+  // Adds 1 to the named step counter of every parameter of `lists` and returns the counts: each
+  // parameter counts the steps in which it had a gradient, as torch.optim's per-parameter `step`.
+  std::vector<double> count_steps(const GroupLists& lists, const std::string& name = "step") {
+    std::vector<double> steps;
+    steps.reserve(lists.refs.size());
+    for (const ParamRef& p : lists.refs) steps.push_back(state(p).scalars[name] += 1);
+    return steps;
   }
   ParamState& state(ParamRef p) { return state_[p.group][p.index]; }
   // The named state tensor of a parameter, zeros like it on first use.

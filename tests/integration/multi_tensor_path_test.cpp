@@ -1,0 +1,82 @@
+// The multi-tensor (_foreach_) path of the optimizer plugins, the one GPUs take, against
+// LibTorch's own torch::optim implementations, which apply the same single-tensor math as
+// torch.optim (float64). CTest runs this file with OPTBENCH_FUSED=0, so that the plugins take the
+// multi-tensor path on CPU too. Some parameters go without a gradient on some steps: each counts
+// its own steps, as torch.optim's do.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <optbench/fused.h>
+
+#include "in_tree_plugins.h"
+
+using namespace optbench;
+using namespace optbench::core;
+
+namespace {
+
+const PluginRegistry& registry() { return optbench::testing::in_tree_plugins(); }
+
+// Largest |ours - torch::optim| / (1e-12 + |torch::optim|) over `steps` steps with the same gradients.
+double against_torch_optim(const std::string& name, const std::string& toml_params,
+                           const std::function<std::unique_ptr<torch::optim::Optimizer>(std::vector<torch::Tensor>)>& make,
+                           int steps = 6) {
+  const std::vector<std::vector<std::int64_t>> shapes = {{1000}, {10}, {30, 20}, {16, 4, 3, 3}};
+  torch::manual_seed(3);
+  std::vector<torch::Tensor> ours, theirs;
+  for (const auto& shape : shapes) {
+    auto w = torch::randn(shape, torch::kFloat64);
+    ours.push_back(w.clone().requires_grad_(true));
+    theirs.push_back(w.clone().requires_grad_(true));
+  }
+  ParamGroup group;
+  group.params = ours;
+  auto optimizer = registry().make_optimizer(name, {group}, optbench::testing::params_of(Kind::kOptimizer, name, toml_params));
+  auto reference = make(theirs);
+  for (int s = 0; s < steps; ++s) {
+    for (std::size_t i = 0; i < ours.size(); ++i) {
+      // The second tensor has a gradient only on even steps.
+      const bool has_gradient = i != 1 || s % 2 == 0;
+      auto g = torch::randn(ours[i].sizes(), torch::kFloat64);
+      ours[i].mutable_grad() = has_gradient ? g : torch::Tensor();
+      theirs[i].mutable_grad() = has_gradient ? g.clone() : torch::Tensor();
+    }
+    torch::NoGradGuard no_grad;
+    optimizer->step({});
+    reference->step();
+  }
+  double worst = 0;
+  for (std::size_t i = 0; i < ours.size(); ++i)
+    worst = std::max(worst, ((ours[i] - theirs[i]).abs() / (theirs[i].abs() + 1e-12)).max().item<double>());
+  return worst;
+}
+
+TEST(MultiTensorPath, IsTaken) {
+  ASSERT_FALSE(optbench::fusable({torch::zeros({4}, torch::kFloat64)}))
+      << "run with OPTBENCH_FUSED=0 (CTest does), or the fused CPU path is what this compares";
+}
+
+TEST(MultiTensorPath, SgdEqualsTorchOptim) {
+  namespace O = torch::optim;
+  EXPECT_LT(against_torch_optim("sgd", "lr = 0.1\nweight_decay = 0.01", [](auto p) {
+              return std::make_unique<O::SGD>(p, O::SGDOptions(0.1).weight_decay(0.01));
+            }), 1e-12);
+  EXPECT_LT(against_torch_optim("sgd_momentum", "lr = 0.1\ndampening = 0.1", [](auto p) {
+              return std::make_unique<O::SGD>(p, O::SGDOptions(0.1).momentum(0.9).dampening(0.1).weight_decay(5e-4));
+            }), 1e-12);
+  EXPECT_LT(against_torch_optim("sgd_momentum", "lr = 0.1\nnesterov = true\nweight_decay = 0.0", [](auto p) {
+              return std::make_unique<O::SGD>(p, O::SGDOptions(0.1).momentum(0.9).nesterov(true));
+            }), 1e-12);
+}
+
+TEST(MultiTensorPath, AdamAndAdamWEqualTorchOptim) {
+  namespace O = torch::optim;
+  EXPECT_LT(against_torch_optim("adam", "lr = 0.01\nweight_decay = 0.1\namsgrad = true", [](auto p) {
+              return std::make_unique<O::Adam>(p, O::AdamOptions(0.01).weight_decay(0.1).amsgrad(true));
+            }), 1e-12);
+  EXPECT_LT(against_torch_optim("adamw", "lr = 0.01\nbetas = [0.8, 0.99]\neps = 1e-6", [](auto p) {
+              return std::make_unique<O::AdamW>(p, O::AdamWOptions(0.01).betas({0.8, 0.99}).eps(1e-6).weight_decay(1e-2));
+            }), 1e-12);
+}
+
+}  // namespace
