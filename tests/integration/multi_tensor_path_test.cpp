@@ -79,4 +79,19 @@ TEST(MultiTensorPath, AdamAndAdamWEqualTorchOptim) {
             }), 1e-12);
 }
 
+TEST(MultiTensorPath, RmspropAndAdagradEqualTorchOptim) {
+  namespace O = torch::optim;
+  EXPECT_LT(against_torch_optim("rmsprop", "weight_decay = 0.01", [](auto p) {
+              return std::make_unique<O::RMSprop>(p, O::RMSpropOptions(1e-2).weight_decay(0.01));
+            }), 1e-12);
+  EXPECT_LT(against_torch_optim("rmsprop", "centered = true\nmomentum = 0.9\nalpha = 0.9", [](auto p) {
+              return std::make_unique<O::RMSprop>(p, O::RMSpropOptions(1e-2).centered(true).momentum(0.9).alpha(0.9));
+            }), 1e-12);
+  EXPECT_LT(against_torch_optim("adagrad", "lr_decay = 0.1\ninitial_accumulator_value = 0.5\nweight_decay = 0.01",
+                                [](auto p) {
+                                  return std::make_unique<O::Adagrad>(
+                                      p, O::AdagradOptions(1e-2).lr_decay(0.1).initial_accumulator_value(0.5).weight_decay(0.01));
+                                }), 1e-12);
+}
+
 }  // namespace

@@ -1,6 +1,7 @@
 // Per-coordinate adaptive methods, exactly as torch.optim 1.13 (single-tensor path):
 // Adagrad (Duchi et al. 2011, JMLR 12), RMSprop (Tieleman & Hinton 2012, Lecture 6.5;
 // centred variant: Graves 2013, arXiv:1308.0850) and Adadelta (Zeiler 2012, arXiv:1212.5701).
+// Each group steps in multi-tensor (_foreach_) ops; Adadelta in fused passes per tensor on CPU.
 #include <optbench/sdk.h>
 
 #include "adadelta_kernel.h"
@@ -20,26 +21,30 @@ class RmsProp final : public optbench::Optimizer {
         centered_(p.get<bool>("centered")) {}
 
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor grad = w.grad();
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-      auto& v = state_tensor(p, "square_avg");
-      v.mul_(alpha_).addcmul_(grad, grad, 1 - alpha_);  // v = αv + (1-α)g²
-      torch::Tensor avg;
+    for_each_group([&](const optbench::GroupLists& l) {
+      std::vector<torch::Tensor> grads = l.grads;
+      if (l.group.weight_decay != 0) grads = torch::_foreach_add(grads, l.params, l.group.weight_decay);
+      auto v = state_list(l, "square_avg");
+      torch::_foreach_mul_(v, alpha_);
+      torch::_foreach_addcmul_(v, grads, grads, 1 - alpha_);  // v = αv + (1-α)g²
+      std::vector<torch::Tensor> avg;
       if (centered_) {
-        auto& mean = state_tensor(p, "grad_avg");
-        mean.mul_(alpha_).add_(grad, 1 - alpha_);  // ḡ = αḡ + (1-α)g
-        avg = v.addcmul(mean, mean, -1).sqrt_();   // sqrt(v - ḡ²)
+        auto mean = state_list(l, "grad_avg");
+        torch::_foreach_mul_(mean, alpha_);
+        torch::_foreach_add_(mean, grads, 1 - alpha_);  // ḡ = αḡ + (1-α)g
+        avg = torch::_foreach_addcmul(v, mean, mean, -1);
+        torch::_foreach_sqrt_(avg);                      // sqrt(v - ḡ²)
       } else {
-        avg = v.sqrt();
+        avg = torch::_foreach_sqrt(v);
       }
-      avg.add_(eps_);
+      torch::_foreach_add_(avg, eps_);
       if (momentum_ > 0) {
-        auto& buf = state_tensor(p, "momentum_buffer");
-        buf.mul_(momentum_).addcdiv_(grad, avg);
-        w.add_(buf, -group.lr);
+        auto buf = state_list(l, "momentum_buffer");
+        torch::_foreach_mul_(buf, momentum_);
+        torch::_foreach_addcdiv_(buf, grads, avg);
+        torch::_foreach_add_(l.params, buf, -l.group.lr);
       } else {
-        w.addcdiv_(grad, avg, -group.lr);
+        torch::_foreach_addcdiv_(l.params, grads, avg, -l.group.lr);
       }
     });
   }
@@ -58,17 +63,20 @@ class Adagrad final : public optbench::Optimizer {
         eps_(p.get<double>("eps")) {}
 
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      auto& s = state(p);
-      if (!s.tensors.count("sum")) s.tensors["sum"] = torch::full_like(w, initial_);
-      double& t = s.scalars["step"];
-      t += 1;
-      torch::Tensor grad = w.grad();
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-      const double clr = group.lr / (1 + (t - 1) * lr_decay_);
-      auto& sum = s.tensors["sum"];
-      sum.addcmul_(grad, grad, 1);                                   // Σ g²
-      w.addcdiv_(grad, sum.sqrt().add_(eps_), -clr);                 // w -= clr·g/(sqrt(Σg²) + ε)
+    for_each_group([&](const optbench::GroupLists& l) {
+      for (std::size_t i = 0; i < l.refs.size(); ++i) {
+        auto& tensors = state(l.refs[i]).tensors;
+        if (!tensors.count("sum")) tensors["sum"] = torch::full_like(l.params[i], initial_);
+      }
+      std::vector<at::Scalar> step_size;  // -lr / (1 + (t-1)·lr_decay), per parameter
+      for (const double t : count_steps(l)) step_size.emplace_back(-l.group.lr / (1 + (t - 1) * lr_decay_));
+      std::vector<torch::Tensor> grads = l.grads;
+      if (l.group.weight_decay != 0) grads = torch::_foreach_add(grads, l.params, l.group.weight_decay);
+      auto sum = state_list(l, "sum");
+      torch::_foreach_addcmul_(sum, grads, grads, 1);  // Σ g²
+      auto denom = torch::_foreach_sqrt(sum);
+      torch::_foreach_add_(denom, eps_);
+      torch::_foreach_addcdiv_(l.params, grads, denom, step_size);  // w -= clr·g/(sqrt(Σg²) + ε)
     });
   }
 
@@ -82,22 +90,29 @@ class Adadelta final : public optbench::Optimizer {
       : Optimizer(std::move(groups)), rho_(p.get<double>("rho")), eps_(p.get<double>("eps")) {}
 
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor grad = w.grad();
-      auto& v = state_tensor(p, "square_avg");
-      auto& u = state_tensor(p, "acc_delta");
-      if (optbench::fusable({w, grad, v, u})) {
-        const optbench::AdadeltaScalars c{group.lr, rho_, eps_, group.weight_decay};
-        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::adadelta_update(chunk..., c); }, v, u);
+    for_each_group([&](const optbench::GroupLists& l) {
+      auto v = state_list(l, "square_avg"), u = state_list(l, "acc_delta");
+      if (optbench::fusable_lists({l.params, l.grads, v, u})) {
+        const optbench::AdadeltaScalars c{l.group.lr, rho_, eps_, l.group.weight_decay};
+        for (std::size_t i = 0; i < l.params.size(); ++i)
+          optbench::fused_elementwise(l.params[i], l.grads[i],
+                                      [&](auto... chunk) { optbench::adadelta_update(chunk..., c); }, v[i], u[i]);
         return;
       }
-      // Reference path, as torch.optim.Adadelta's single-tensor loop.
-      if (group.weight_decay != 0) grad = grad.add(w, group.weight_decay);
-      v.mul_(rho_).addcmul_(grad, grad, 1 - rho_);             // E[g²]
-      auto std = v.add(eps_).sqrt_();
-      auto delta = u.add(eps_).sqrt_().div_(std).mul_(grad);   // Δ = RMS[Δ]/RMS[g] · g
-      u.mul_(rho_).addcmul_(delta, delta, 1 - rho_);           // E[Δ²]
-      w.add_(delta, -group.lr);
+      // Multi-tensor path, each op as torch.optim.Adadelta's single-tensor loop applies it to one tensor.
+      std::vector<torch::Tensor> grads = l.grads;
+      if (l.group.weight_decay != 0) grads = torch::_foreach_add(grads, l.params, l.group.weight_decay);
+      torch::_foreach_mul_(v, rho_);
+      torch::_foreach_addcmul_(v, grads, grads, 1 - rho_);  // E[g²]
+      auto rms_grad = torch::_foreach_add(v, eps_);
+      torch::_foreach_sqrt_(rms_grad);
+      auto delta = torch::_foreach_add(u, eps_);
+      torch::_foreach_sqrt_(delta);
+      torch::_foreach_div_(delta, rms_grad);
+      torch::_foreach_mul_(delta, grads);  // Δ = RMS[Δ]/RMS[g] · g
+      torch::_foreach_mul_(u, rho_);
+      torch::_foreach_addcmul_(u, delta, delta, 1 - rho_);  // E[Δ²]
+      torch::_foreach_add_(l.params, delta, -l.group.lr);
     });
   }
 
