@@ -1,4 +1,5 @@
-// Lion (Chen et al. 2023, arXiv:2302.06675), as lucidrains/lion-pytorch 0.2.3.
+// Lion (Chen et al. 2023, arXiv:2302.06675), as lucidrains/lion-pytorch 0.2.3: fused passes per
+// tensor on CPU, else multi-tensor (_foreach_) ops per group.
 #include <optbench/sdk.h>
 
 #include "lion_kernel.h"
@@ -18,21 +19,26 @@ class Lion final : public optbench::Optimizer {
   }
 
   void step(const optbench::Closure&) override {
-    for_each_parameter([&](const optbench::ParamGroup& group, optbench::ParamRef p, const torch::Tensor& w) {
+    for_each_group([&](const optbench::GroupLists& l) {
+      const optbench::ParamGroup& group = l.group;
       // decoupled_weight_decay: λ is given per unit of the initial lr.
       const double wd = decoupled_ ? group.weight_decay / initial_lr_ : group.weight_decay;
-      auto& m = state_tensor(p, "exp_avg");
-      const auto& grad = w.grad();
-      if (optbench::fusable({w, grad, m})) {
+      auto m = state_list(l, "exp_avg");
+      if (optbench::fusable_lists({l.params, l.grads, m})) {
         const optbench::LionScalars c{group.lr, 1 - group.lr * wd, beta1_, beta2_};
-        optbench::fused_elementwise(w, grad, [&](auto... chunk) { optbench::lion_update(chunk..., c); }, m);
+        for (std::size_t i = 0; i < l.params.size(); ++i)
+          optbench::fused_elementwise(l.params[i], l.grads[i], [&](auto... chunk) { optbench::lion_update(chunk..., c); },
+                                      m[i]);
         return;
       }
-      // Reference path, as lion-pytorch.
-      w.mul_(1 - group.lr * wd);                                               // w ← w(1 - ηλ)
-      auto update = m.clone().mul_(beta1_).add(w.grad(), 1 - beta1_).sign_();  // c = sign(β1 m + (1-β1) g)
-      w.add_(update, -group.lr);
-      m.mul_(beta2_).add_(w.grad(), 1 - beta2_);                               // m = β2 m + (1-β2) g
+      // Multi-tensor path, each op as lion-pytorch applies it to one tensor.
+      torch::_foreach_mul_(l.params, 1 - group.lr * wd);            // w ← w(1 - ηλ)
+      auto update = torch::_foreach_mul(m, beta1_);
+      update = torch::_foreach_add(update, l.grads, 1 - beta1_);
+      torch::_foreach_sign_(update);                                 // c = sign(β1 m + (1-β1) g)
+      torch::_foreach_add_(l.params, update, -group.lr);
+      torch::_foreach_mul_(m, beta2_);
+      torch::_foreach_add_(m, l.grads, 1 - beta2_);                  // m = β2 m + (1-β2) g
     });
   }
 
