@@ -13,9 +13,11 @@
 #include "results/tensorboard.h"
 #include "training/checkpoint.h"
 #include "training/collectives.h"
+#include "training/gradient_clipping.h"
 #include "training/hessian.h"
 #include "training/lr_schedule.h"
 #include "training/run_details.h"
+#include "training/step_timer.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -77,11 +79,6 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-// Device work is asynchronous on CUDA: time a phase only after it finished.
-void synchronize(const torch::Device& device) {
-  if (device.is_cuda()) torch::cuda::synchronize();
 }
 
 // The bytes of the optimizer's state tensors (moments, ...), as its checkpoint holds them.
@@ -322,6 +319,12 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       std::int64_t window_steps = resume.window_steps, epoch_steps = resume.steps, epoch_samples = resume.samples;
       double epoch_data_wait = resume.data_wait;  // time the step waited for its batch: the data pipeline's cost
       double epoch_closure = resume.closure, epoch_step = resume.step;  // the step, and of it the closures
+      const auto timer = make_step_timer(a.device);
+      const auto take_phase_seconds = [&] {
+        const PhaseSeconds taken = timer->take();
+        epoch_closure += taken.closures;
+        epoch_step += taken.steps;
+      };
       Batch batch;
       for (auto wait_start = Clock::now(); stream.next(batch); wait_start = Clock::now()) {
         epoch_data_wait += seconds_since(wait_start);
@@ -329,7 +332,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         // The closure recomputes loss and gradients at the current weights (SAM-style optimizers
         // call it again); every call counts as one gradient evaluation.
         Closure closure = [&]() {
-          const auto closure_start = Clock::now();
+          timer->closure_begin();
           optimizer->zero_grad();
           torch::Tensor loss;
           if (batch.size > 0) {
@@ -340,16 +343,14 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           ++grad_evals;
           // Data-parallel: the mean over the whole batch, from each rank's mean over its slice.
           if (dp) loss = average_over_ranks(*dp, all_params, loss, static_cast<double>(batch.size) / stream.global_batch_size());
-          if (a.policy.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(all_params, a.policy.max_grad_norm);
-          synchronize(a.device);
-          epoch_closure += seconds_since(closure_start);
+          if (a.policy.max_grad_norm > 0) clip_grad_norm(all_params, a.policy.max_grad_norm);
+          timer->closure_end();
           return loss.detach();
         };
-        const auto step_start = Clock::now();
+        timer->step_begin();
         torch::Tensor loss = closure();
         optimizer->step(closure);
-        synchronize(a.device);
-        epoch_step += seconds_since(step_start);
+        timer->step_end();
         epoch_loss += loss;
         window_loss += loss;
         ++window_steps;
@@ -357,7 +358,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         ++step;
         epoch_samples += batch.size;
         if (step % t.log_every_steps == 0) {
-          // The only host sync of the training loop, once per log interval.
+          // The only host syncs of the training loop, once per log interval.
+          take_phase_seconds();
           const double mean = window_loss.item<double>() / window_steps;
           const double elapsed = seconds_since(epoch_start);
           if (!std::isfinite(mean))
@@ -377,6 +379,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         const bool stop_now = stop_everywhere();
         const bool due = t.checkpoint_every_steps > 0 && step % t.checkpoint_every_steps == 0;
         if ((stop_now || due) && epoch_steps < stream.batches()) {
+          take_phase_seconds();
           state.in_epoch = {epoch_steps, epoch_samples, window_steps, epoch_loss.item<double>(),
                             window_loss.item<double>(), seconds_since(epoch_start), epoch_data_wait,
                             epoch_closure, epoch_step};
@@ -391,6 +394,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
         progress.step(epoch, t.epochs, epoch_steps, stream.batches(), epoch_samples / elapsed,
                       per_step * ((t.epochs - epoch + 1) * steps_per_epoch - epoch_steps));
       }
+      take_phase_seconds();
       const double epoch_seconds = seconds_since(epoch_start);
       train_seconds += epoch_seconds;
       data_wait_seconds += epoch_data_wait;
