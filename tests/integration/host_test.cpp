@@ -44,6 +44,15 @@ TEST_F(HostTest, VersionNamesLibTorchAndItsCuda) {
   }
 }
 
+TEST_F(HostTest, RunWithoutAFileListsTheShippedExperiments) {
+  const auto r = run_host("run");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  for (const char* c : {"run needs an experiment file. The shipped ones, in ", "  quickstart.toml\n      Quick start: "
+                        "Fashion-MNIST (Debian's dataset-fashion-mnist) with a small CNN, three optimizers, one seed.\n",
+                        "  cifar10_resnet18.toml\n", "To start: optbench-host run ", "experiments/quickstart.toml ("})
+    EXPECT_TRUE(contains(r.output, c)) << c << "\n" << r.output;
+}
+
 TEST_F(HostTest, LoaderRefusesBadPluginsWithOneLineEachAndKeepsTheRest) {
   const std::string fixtures = FIXTURE_PLUGIN_DIR;
   const auto r = run_host("plugins --plugin-dir '" + fixtures + "'");
