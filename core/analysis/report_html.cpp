@@ -1,12 +1,12 @@
 // The report page: tables as HTML, charts as Vega-Lite specs rendered to SVG by the inlined
 // vega-embed. Each chart is a <div class="chart"> that the browser test checks.
-#include <boost/dll/runtime_symbol_info.hpp>
 
 #include <cmath>
 #include <fstream>
 #include <sstream>
 
 #include "analysis/report.h"
+#include "common/host_paths.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -305,7 +305,7 @@ void experiment_section(Page& page, const json& ex) {
 }  // namespace
 
 fs::path default_report_assets() {
-  return boost::dll::program_location().parent_path().parent_path().string() + "/share/optbench/report";
+  return host_share_dir() / "report";
 }
 
 std::string report_html(const json& analysis, const fs::path& assets_dir) {

@@ -26,6 +26,14 @@ std::string percent(double fraction) {
 
 nlohmann::json percent_json(double fraction) { return std::isnan(fraction) ? nlohmann::json(nullptr) : nlohmann::json(fraction * 100); }
 
+// The regular files of a directory by name without extension (how predictions and labels pair up).
+std::map<std::string, fs::path> files_by_stem(const std::string& dir) {
+  std::map<std::string, fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file()) files[entry.path().stem().string()] = entry.path();
+  return files;
+}
+
 }  // namespace
 
 std::vector<std::pair<fs::path, fs::path>> label_map_pairs(const std::string& predictions, const std::string& labels) {
@@ -38,12 +46,8 @@ std::vector<std::pair<fs::path, fs::path>> label_map_pairs(const std::string& pr
   }
   if (!fs::is_directory(predictions))
     throw std::runtime_error(labels + " is a directory but " + predictions + " is a file: give two files or two directories");
-  std::map<std::string, fs::path> by_name;
-  for (const auto& entry : fs::directory_iterator(predictions))
-    if (entry.is_regular_file()) by_name[entry.path().stem().string()] = entry.path();
-  std::map<std::string, fs::path> label_files;
-  for (const auto& entry : fs::directory_iterator(labels))
-    if (entry.is_regular_file()) label_files[entry.path().stem().string()] = entry.path();
+  std::map<std::string, fs::path> by_name = files_by_stem(predictions);
+  const std::map<std::string, fs::path> label_files = files_by_stem(labels);
   if (label_files.empty()) throw std::runtime_error(labels + ": no label map files in this directory");
   std::vector<std::pair<fs::path, fs::path>> pairs;
   std::vector<std::string> missing;

@@ -2,14 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/dll/runtime_symbol_info.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <optional>
 
 #include "cli/host_options.h"
+#include "common/host_paths.h"
 #include "experiment/run_plan.h"
 #include "scale/experiment_runner.h"
 #include "scale/run_jobs.h"
@@ -26,14 +25,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The experiment files shipped with optbench: ./experiments in a checkout, else beside the build
-// tree's or the installed host's bin/.
+// The experiment files shipped with optbench: ./experiments in a checkout, else the host's.
 fs::path shipped_experiments_dir() {
-  const fs::path bin = boost::dll::program_location().parent_path();
   if (fs::is_directory("experiments")) return "experiments";
-  for (const fs::path& dir : {bin / "../../experiments", bin / "../share/optbench/experiments"})
-    if (fs::is_directory(dir)) return fs::weakly_canonical(dir);
-  return {};
+  const fs::path shipped = host_share_dir() / "experiments";
+  return fs::is_directory(shipped) ? fs::weakly_canonical(shipped) : fs::path();
 }
 
 // The first sentence of a file's leading comment: what the experiment is.

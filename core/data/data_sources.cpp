@@ -1,6 +1,5 @@
 #include "data/data_sources.h"
 
-#include <boost/dll/runtime_symbol_info.hpp>
 #include <toml++/toml.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <set>
 
 #include "common/diagnostics.h"
+#include "common/host_paths.h"
 #include "common/toml_params.h"
 
 namespace optbench::core {
@@ -156,8 +156,7 @@ std::vector<DataSource> load_data_sources(const std::string& path) {
 }
 
 std::string default_data_sources_path() {
-  return (boost::dll::program_location().parent_path().parent_path() / "share" / "optbench" / "data_sources.toml")
-      .string();
+  return (host_share_dir() / "data_sources.toml").string();
 }
 
 }  // namespace optbench::core

@@ -39,12 +39,6 @@ std::string hex_digest(const fs::path& path, const EVP_MD* md) {
   return hex;
 }
 
-std::string megabytes(std::uint64_t bytes) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%.1f MB", static_cast<double>(bytes) / 1e6);
-  return s;
-}
-
 struct Transfer {
   std::FILE* out = nullptr;
   const RemoteFile* file = nullptr;
@@ -110,7 +104,7 @@ Outcome request(const std::string& url, const RemoteFile& file, const fs::path& 
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, write_body);
   curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &t);
   if (t.offset > 0) {
-    spdlog::info("{}: resuming after {}", file.name, megabytes(t.offset));
+    spdlog::info("{}: resuming after {} MB", file.name, megabytes(static_cast<double>(t.offset)));
     curl_easy_setopt(curl.get(), CURLOPT_RESUME_FROM_LARGE, static_cast<curl_off_t>(t.offset));
   }
   TransferProgress progress(file.name, file.bytes, t.offset);
@@ -180,7 +174,7 @@ void download_verified(const RemoteFile& file, const fs::path& destination) {
     sync_to_disk(part);
     fs::rename(part, destination);
     sync_to_disk(destination.parent_path());
-    spdlog::info("{}: {} verified", file.name, megabytes(fs::file_size(destination)));
+    spdlog::info("{}: {} MB verified", file.name, megabytes(static_cast<double>(fs::file_size(destination))));
     return;
   }
   throw std::runtime_error("cannot download " + file.name + ":\n  " + join(failures, "\n  "));

@@ -13,13 +13,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+}  // namespace
+
 std::string megabytes(double bytes) {
   char s[32];
   std::snprintf(s, sizeof s, "%.1f", bytes / 1e6);
   return s;
 }
-
-}  // namespace
 
 std::string transfer_text(const std::string& name, std::uint64_t have, std::optional<std::uint64_t> total,
                           double bytes_per_second, bool bar) {

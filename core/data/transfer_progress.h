@@ -9,6 +9,8 @@
 
 namespace optbench::core {
 
+std::string megabytes(double bytes);  // "45.2" (MB, one decimal)
+
 // "name  [=========>          ]  45.2 of 170.5 MB  3.1 MB/s  ETA 0:00:40" with a bar, or
 // "name: 45.2 of 170.5 MB (27%), 3.1 MB/s, ETA 0:00:40" without. Without a total (a server that
 // does not say the size), neither the bar nor the ETA; a rate of 0 leaves the ETA out.
