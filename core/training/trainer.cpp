@@ -301,6 +301,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   double& optimizer_seconds = state.optimizer_seconds;
   double& final_train_loss = state.final_train_loss;
 
+  const auto timer = make_step_timer(a.device);
   try {
     for (std::int64_t epoch = state.epoch + 1; epoch <= t.epochs && !state.finished; ++epoch) {
       model->train();
@@ -319,7 +320,6 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       std::int64_t window_steps = resume.window_steps, epoch_steps = resume.steps, epoch_samples = resume.samples;
       double epoch_data_wait = resume.data_wait;  // time the step waited for its batch: the data pipeline's cost
       double epoch_closure = resume.closure, epoch_step = resume.step;  // the step, and of it the closures
-      const auto timer = make_step_timer(a.device);
       const auto take_phase_seconds = [&] {
         const PhaseSeconds taken = timer->take();
         epoch_closure += taken.closures;

@@ -44,12 +44,13 @@ inline bool fusable(std::initializer_list<torch::Tensor> tensors) {
 // or none of it does. Undefined tensors (absent optional state) are left out of the check.
 inline bool fusable_lists(std::initializer_list<std::reference_wrapper<const std::vector<torch::Tensor>>> lists) {
   const std::vector<torch::Tensor>& first = lists.begin()->get();
+  if (first.empty() || !fused_path_allowed()) return false;
   for (std::size_t i = 0; i < first.size(); ++i)
     for (const auto& list : lists) {
       const torch::Tensor& t = list.get()[i];
       if (t.defined() && !fusable({first[i], t})) return false;
     }
-  return !first.empty() && fused_path_allowed();
+  return true;
 }
 
 // Runs f(begin, end) over [0, n) in chunks on LibTorch's intra-op threads.
