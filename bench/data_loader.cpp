@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
     for (std::int64_t epoch = 1; epoch <= epochs; ++epoch) {  // the last epoch counts; the first warms up
       const auto start = Clock::now();
       BatchStream stream(*dataset, *task, splits.train, t.batch_size, /*training=*/true,
-                         static_cast<std::uint64_t>(epoch), t.num_workers, torch::kCPU);
+                         static_cast<std::uint64_t>(epoch), t.num_workers, torch::Device(torch::kCPU));
       Batch batch;
       samples = 0;
       while (stream.next(batch)) samples += batch.size;

@@ -103,7 +103,8 @@ json analyse_experiment(const ExperimentRecord& ex) {
                 {"train_minus_test", stats_over_runs(c, [&](const RunRecord& r) { return train(r) - test(r); })}};
     j["efficiency"] = json::object();
     for (const char* key : {"ms_per_step", "forward_backward_ms_per_step", "optimizer_ms_per_step",
-                            "samples_per_second", "peak_rss_mb", "optimizer_state_bytes"})
+                            "samples_per_second", "peak_rss_mb", "peak_gpu_allocated_mb", "peak_gpu_reserved_mb",
+                            "optimizer_state_bytes"})
       j["efficiency"][key] = stats_over_runs(c, [key](const RunRecord& r) { return number_or_nan(r.summary, key); });
     j["hessian_top_eigenvalues"] = json::array();  // per rank k, over seeds
     for (std::size_t k = 0;; ++k) {

@@ -281,18 +281,30 @@ void experiment_section(Page& page, const json& ex) {
   page.heading(3, "Computational efficiency (best configurations)");
   rows.clear();
   json bars = json::array();
+  // GPU memory columns only for runs on a GPU (summary.json has no such figure on CPU).
+  bool gpu = false;
+  for (const auto& c : ex["configurations"])
+    gpu = gpu || (c["best_of_optimizer"].get<bool>() && c["efficiency"].value("peak_gpu_allocated_mb", json())["mean"].is_number());
   for (const auto& c : ex["configurations"]) {
     if (!c["best_of_optimizer"].get<bool>()) continue;
     const auto& e = c["efficiency"];
     rows.push_back({c["label"], stats_cell(e["ms_per_step"]), stats_cell(e["forward_backward_ms_per_step"]),
                     stats_cell(e["optimizer_ms_per_step"]), stats_cell(e["samples_per_second"]),
-                    stats_cell(e["peak_rss_mb"]), stats_cell(e["optimizer_state_bytes"], 1.0 / (1 << 20))});
+                    stats_cell(e["peak_rss_mb"])});
+    if (gpu) {
+      rows.back().push_back(stats_cell(e["peak_gpu_allocated_mb"]));
+      rows.back().push_back(stats_cell(e["peak_gpu_reserved_mb"]));
+    }
+    rows.back().push_back(stats_cell(e["optimizer_state_bytes"], 1.0 / (1 << 20)));
     for (const auto& [part, key] : {std::pair{"forward and backward", "forward_backward_ms_per_step"},
                                     std::pair{"optimizer", "optimizer_ms_per_step"}})
       if (e[key]["mean"].is_number()) bars.push_back({{"optimizer", c["label"]}, {"part", part}, {"ms", e[key]["mean"]}});
   }
-  page.table({"configuration", "ms per step", "forward + backward ms", "optimizer ms", "samples/s", "peak RSS MB",
-              "optimizer state MiB"}, rows);
+  std::vector<std::string> columns{"configuration", "ms per step", "forward + backward ms", "optimizer ms",
+                                   "samples/s", "peak RSS MB"};
+  if (gpu) columns.insert(columns.end(), {"peak GPU MB (tensors)", "peak GPU MB (reserved)"});
+  columns.push_back("optimizer state MiB");
+  page.table(columns, rows);
   page.chart({{"title", "Milliseconds per step"},
               {"width", 460},
               {"data", {{"values", bars}}},

@@ -91,10 +91,12 @@ int cmd_experiment(const std::string& command, const VariablesMap& vm, const Arg
   const auto launch = launch_environment();
   if (launch && jobs > 1) throw UsageError("--jobs and a data-parallel launch (WORLD_SIZE > 1) do not mix");
   if (launch)
-    spdlog::info("rank {} of {}: connecting to {}:{}", launch->rank, launch->world_size, launch->master_addr,
-                 launch->master_port);
+    spdlog::info("rank {} of {} (local rank {}): connecting to {}:{}", launch->rank, launch->world_size,
+                 launch->local_rank, launch->master_addr, launch->master_port);
   const int not_completed = jobs > 1 ? run_experiment_in_workers(ex, overrides, *registry, jobs, host_command(vm))
-                                     : run_experiment(ex, overrides, *registry, launch ? connect(*launch) : nullptr);
+                                     : run_experiment(ex, overrides, *registry,
+                                                      launch ? connect(*launch, training_device(ex, launch->local_rank))
+                                                             : nullptr);
   if (not_completed) spdlog::error("{} run(s) did not complete", not_completed);
   return not_completed ? 1 : 0;
 }

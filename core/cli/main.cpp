@@ -22,7 +22,7 @@
 #include "common/diagnostics.h"
 #include "training/checkpoint.h"
 #include "training/collectives.h"
-#include "training/device_info.h"
+#include "training/device.h"
 
 namespace po = boost::program_options;
 using namespace optbench;

@@ -364,6 +364,14 @@ Experiment load_experiment(const std::string& path, const Catalog& catalog, cons
     t.log_every_steps = p.get<std::int64_t>("log_every_steps");
     t.checkpoint_every_steps = p.get<std::int64_t>("checkpoint_every_steps");
     t.exclude_from_weight_decay = p.get<std::vector<std::string>>("exclude_from_weight_decay");
+    t.precision = p.get<std::string>("precision");
+    t.channels_last = p.get<bool>("channels_last");
+    t.cudnn_benchmark = p.get<bool>("cudnn_benchmark");
+    t.deterministic = p.get<bool>("deterministic");
+    if (t.deterministic && t.cudnn_benchmark)
+      throw ConfigError(location_of(*table->get("cudnn_benchmark"), path),
+                        "[training] cudnn_benchmark = true picks convolution algorithms by timing them, which "
+                        "deterministic = true rules out: set one of the two");
     auto given = [&](const char* key) { return table && table->contains(key); };
     if (given("scheduler")) ex.policy.scheduler = p.get<std::string>("scheduler");
     if (given("warmup_epochs")) ex.policy.warmup_epochs = p.get<double>("warmup_epochs");

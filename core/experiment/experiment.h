@@ -29,6 +29,11 @@ struct TrainingSpec {
   std::int64_t log_every_steps = 0;
   std::int64_t checkpoint_every_steps = 0;  // 0: at each epoch's end only
   std::vector<std::string> exclude_from_weight_decay;
+  // Numeric formats and kernel choices (training/precision.h).
+  std::string precision = "fp32";  // fp32 | tf32 | bf16
+  bool channels_last = false;
+  bool cudnn_benchmark = false;
+  bool deterministic = false;
 };
 
 // Set only where the experiment overrides the task's default policy.

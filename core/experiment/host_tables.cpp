@@ -47,6 +47,14 @@ Schema make_training_schema() {
   s.add(spec("exclude_from_weight_decay", std::vector<std::string>{},
              "no weight decay for these parameters: \"bias\", \"norm\" (normalisation layers), "
              "or any substring of a parameter name"));
+  s.add(spec("precision", std::string("fp32"),
+             "fp32 (IEEE everywhere), tf32 (CUDA matmuls and convolutions in TF32), or bf16 (forward passes "
+             "under autocast to bfloat16; losses and reductions stay fp32)", any_value, {"fp32", "tf32", "bf16"}));
+  s.add(spec("channels_last", false, "convolution weights and image batches stored channels-last (NHWC)"));
+  s.add(spec("cudnn_benchmark", false, "let cuDNN time its convolution algorithms and keep the fastest"));
+  s.add(spec("deterministic", false,
+             "deterministic algorithms only (an operator without one stops the run with an error), "
+             "deterministic cuDNN, a fixed cuBLAS workspace: the same seed gives the same numbers on one GPU"));
   return s;
 }
 

@@ -142,7 +142,8 @@ void write_csv_tables(const ExperimentRecord& ex) {
     row.emplace_back("status", run.status());
     for (const char* key : {"best_epoch", "epochs_run", "steps", "final_train_loss", "train_seconds",
                             "samples_per_second", "ms_per_step", "forward_backward_ms_per_step",
-                            "optimizer_ms_per_step", "optimizer_state_bytes", "peak_rss_mb"})
+                            "optimizer_ms_per_step", "optimizer_state_bytes", "peak_rss_mb",
+                            "peak_gpu_allocated_mb", "peak_gpu_reserved_mb"})
       row.emplace_back(key, s.value(key, json()));
     add_metrics(row, "val_", s.value("best_validation", json()));
     add_metrics(row, "train_eval_", s.value("best_train", json()));

@@ -12,6 +12,7 @@
 #include "results/results.h"
 #include "scale/run_jobs.h"
 #include "training/checkpoint.h"
+#include "training/device.h"
 #include "training/trainer.h"
 
 namespace fs = std::filesystem;
@@ -117,6 +118,11 @@ std::string resolved_config(const Experiment& ex, const Selection& optimizer, st
   if (t.checkpoint_every_steps > 0)  // results do not depend on it: runs without it keep their directory
     training.set("checkpoint_every_steps", t.checkpoint_every_steps);
   training.set("exclude_from_weight_decay", t.exclude_from_weight_decay);
+  // Written when not the default, so that runs from before these keys keep their directories.
+  if (t.precision != "fp32") training.set("precision", t.precision);
+  if (t.channels_last) training.set("channels_last", true);
+  if (t.cudnn_benchmark) training.set("cudnn_benchmark", true);
+  if (t.deterministic) training.set("deterministic", true);
   const auto& p = ex.policy;
   if (p.scheduler) training.set("scheduler", *p.scheduler);
   if (p.warmup_epochs) training.set("warmup_epochs", *p.warmup_epochs);
@@ -190,6 +196,9 @@ json run_planned(const Assembly& assembly, const ExperimentPlan& plan, std::size
     spdlog::error("{} failed: {}", spec.label, message_of(e));
     summary = json{{"optimizer", spec.optimizer->name}, {"seed", spec.seed}, {"status", "failed"},
                    {"error", message_of(e)}};
+    // A CUDA out-of-memory: how much the run held when it failed, and its cache freed for the next.
+    add_device_memory(summary, assembly.device);
+    release_cached_memory(assembly.device);
     if (writer) write_text_atomically(spec.dir / "summary.json", summary.dump(2) + "\n");
     return summary;
   }

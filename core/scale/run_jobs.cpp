@@ -17,6 +17,7 @@
 #include "results/atomic_file.h"
 #include "results/results.h"
 #include "training/checkpoint.h"
+#include "training/device.h"
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
@@ -31,8 +32,23 @@ std::string host_name() {
   return name;
 }
 
-// Starts `args` with stdout and stderr appended to `log`.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
+// Starts `args` with stdout and stderr appended to `log`, in this process's environment with
+// `variables` ("NAME=value") added or replacing theirs.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& log, const std::vector<std::string>& variables) {
+  // Built before fork: the child of a multithreaded process only calls async-signal-safe functions.
+  std::vector<std::string> environment;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    bool replaced = false;
+    for (const auto& v : variables) replaced = replaced || entry.compare(0, v.find('=') + 1, v, 0, v.find('=') + 1) == 0;
+    if (!replaced) environment.push_back(entry);
+  }
+  environment.insert(environment.end(), variables.begin(), variables.end());
+  std::vector<char*> envp, argv;
+  for (auto& e : environment) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid < 0) throw std::runtime_error(std::string("cannot start a worker: ") + std::strerror(errno));
   if (pid == 0) {
@@ -42,10 +58,7 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
       dup2(fd, STDERR_FILENO);
       close(fd);
     }
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
+    execve(argv[0], argv.data(), envp.data());
     std::fprintf(stderr, "cannot run %s: %s\n", argv[0], std::strerror(errno));
     _exit(127);
   }
@@ -127,9 +140,37 @@ int run_manifest_entry(const fs::path& manifest, std::size_t index, const Plugin
   return run_planned(assembly, plan, index).value("status", "") == "completed" ? 0 : 1;
 }
 
-void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, const HostCommand& host) {
+std::vector<std::string> visible_gpus(const char* cuda_visible_devices, int count) {
+  std::vector<std::string> gpus;
+  if (cuda_visible_devices) {
+    std::stringstream list(cuda_visible_devices);
+    for (std::string id; std::getline(list, id, ',');)
+      if (!id.empty() && static_cast<int>(gpus.size()) < count) gpus.push_back(id);
+  } else {
+    for (int i = 0; i < count; ++i) gpus.push_back(std::to_string(i));
+  }
+  return gpus;
+}
+
+std::string least_used_gpu(const std::vector<std::string>& gpus, const std::map<pid_t, std::string>& in_use) {
+  std::string best;
+  std::size_t fewest = SIZE_MAX;
+  for (const auto& gpu : gpus) {
+    std::size_t n = 0;
+    for (const auto& [pid, g] : in_use) n += g == gpu;
+    if (n < fewest) {
+      fewest = n;
+      best = gpu;
+    }
+  }
+  return best;
+}
+
+void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, const HostCommand& host,
+                    const std::vector<std::string>& gpus) {
   fs::create_directories(plan.root / "logs");
   std::map<pid_t, std::size_t> running;
+  std::map<pid_t, std::string> gpu_of;  // the GPU each running worker sees
   std::size_t next = 0;
   bool forwarded = false;
   while (true) {
@@ -143,8 +184,12 @@ void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, 
                                     std::to_string(i), "--threads", std::to_string(threads)};
       args.insert(args.end(), host.plugin_args.begin(), host.plugin_args.end());
       const fs::path log = plan.root / "logs" / (plan.runs[i].id + ".log");
-      running[spawn(args, log)] = i;
-      spdlog::info("{} started, log {}", plan.runs[i].label, log.string());
+      const std::string gpu = least_used_gpu(gpus, gpu_of);
+      const pid_t pid = spawn(args, log, gpu.empty() ? std::vector<std::string>{}
+                                                     : std::vector<std::string>{"CUDA_VISIBLE_DEVICES=" + gpu});
+      running[pid] = i;
+      if (!gpu.empty()) gpu_of[pid] = gpu;
+      spdlog::info("{} started{}, log {}", plan.runs[i].label, gpu.empty() ? "" : " on GPU " + gpu, log.string());
     }
     if (running.empty()) break;
     if (stop_requested() && !forwarded) {  // workers checkpoint at their epoch's end, then stop
@@ -163,6 +208,7 @@ void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, 
     if (it == running.end()) continue;
     const std::size_t i = it->second;
     running.erase(it);
+    gpu_of.erase(pid);
     const fs::path dir = plan.dirs[i];
     if (WIFSIGNALED(status) && !fs::exists(dir / "summary.json")) {
       // The worker could not record its own end: record it here, so the sweep's tables show it.
@@ -189,7 +235,11 @@ int run_experiment_in_workers(const Experiment& ex, const Overrides& overrides, 
   const Assembly assembly = assemble(ex, registry);  // every check of a sequential run, before any worker starts
   install_stop_handlers();
   write_experiment_files(ex, overrides, *assembly.task, plan);
-  run_in_workers(plan, jobs, threads, host);
+  // On GPUs, each worker sees one (CUDA_VISIBLE_DEVICES), the one with the fewest workers.
+  const auto gpus = assembly.device.is_cuda() ? visible_gpus(std::getenv("CUDA_VISIBLE_DEVICES"), cuda_device_count())
+                                              : std::vector<std::string>{};
+  if (!gpus.empty()) spdlog::info("one run per GPU at a time where jobs allow: GPUs {}", fmt::join(gpus, ", "));
+  run_in_workers(plan, jobs, threads, host, gpus);
   return finish_experiment(assembly, plan);
 }
 

@@ -3,7 +3,10 @@
 // read from its files (`status`).
 #pragma once
 
+#include <sys/types.h>
+
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,8 +30,15 @@ int run_manifest_entry(const std::filesystem::path& manifest, std::size_t index,
 // Every run of `plan` not yet completed, in `jobs` worker processes of `threads` intra-op threads
 // each; a worker's output goes to logs/ID.log. A worker that crashes leaves a "failed" summary
 // naming its signal; the others go on. SIGINT/SIGTERM: the workers checkpoint and stop, then
-// Interrupted is thrown.
-void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, const HostCommand& host);
+// Interrupted is thrown. With `gpus` (CUDA_VISIBLE_DEVICES ids), each worker sees only the one
+// of them that has the fewest workers running.
+void run_in_workers(const ExperimentPlan& plan, int jobs, std::int64_t threads, const HostCommand& host,
+                    const std::vector<std::string>& gpus = {});
+
+// The ids CUDA_VISIBLE_DEVICES would give the first `count` GPUs: its own list when set, else 0..count-1.
+std::vector<std::string> visible_gpus(const char* cuda_visible_devices, int count);
+// Of `gpus`, the first with the fewest workers in `in_use` (worker -> GPU); "" when `gpus` is empty.
+std::string least_used_gpu(const std::vector<std::string>& gpus, const std::map<pid_t, std::string>& in_use);
 
 // `run --jobs N`: plans and checks the experiment here, trains its runs in N workers (each with
 // [training] threads, or an equal share of the cores when that is 0), then writes the tables.

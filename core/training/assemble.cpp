@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "common/diagnostics.h"
+#include "training/device.h"
+#include "training/precision.h"
 
 namespace optbench::core {
 
@@ -53,17 +55,21 @@ auto in_table(const Experiment& ex, const char* table, F&& make) {
   }
 }
 
+torch::Device training_device(const Experiment& ex, int local_rank) {
+  if (ex.training.device != "cuda") return torch::kCPU;
+  if (cuda_device_count() == 0)
+    throw std::runtime_error(ex.file + ": [training] device = \"cuda\" but this LibTorch build has no "
+                                       "usable CUDA device; use device = \"cpu\"");
+  return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(local_rank % cuda_device_count()));
+}
+
 Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::shared_ptr<Collectives> collectives) {
   Assembly a;
   a.registry = &registry;
   a.experiment = &ex;
   a.collectives = std::move(collectives);
-  if (ex.training.device == "cuda") {
-    if (!torch::cuda::is_available())
-      throw std::runtime_error(ex.file + ": [training] device = \"cuda\" but this LibTorch build has no "
-                                         "usable CUDA device; use device = \"cpu\"");
-    a.device = torch::kCUDA;
-  }
+  a.device = training_device(ex, a.collectives ? a.collectives->local_rank() : 0);
+  apply_kernel_choices(ex.training);
   a.threads = ex.training.threads > 0 ? ex.training.threads
                                       : std::max<std::int64_t>(1, std::thread::hardware_concurrency());
   torch::set_num_threads(static_cast<int>(a.threads));
@@ -90,6 +96,9 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::sha
 
   // Throw-away instances: a model or optimizer that refuses this data fails here, not mid-sweep.
   auto model = in_table(ex, "[model]", [&] { return registry.make_model(ex.model.name, ex.model.params, a.spec); });
+  if (ex.training.channels_last && !has_convolutions(*model))
+    throw std::runtime_error(ex.file + ": [training] channels_last = true is for convolutional models, and model " +
+                             ex.model.name + " has no 4-D (convolution) weight; remove the key");
   for (const auto& opt : ex.optimizers)
     registry.make_optimizer(opt.name, make_param_groups(*model, ex.training.exclude_from_weight_decay),
                             opt.params);

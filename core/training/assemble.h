@@ -33,6 +33,11 @@ struct Assembly {
 Assembly assemble(const Experiment& experiment, const PluginRegistry& registry,
                   std::shared_ptr<Collectives> collectives = nullptr);
 
+// The device a process trains on: the CPU, or for [training] device = "cuda" one GPU per rank
+// of a data-parallel run (its local rank, modulo the GPUs visible), the first GPU otherwise.
+// Throws naming the file where no GPU is usable.
+torch::Device training_device(const Experiment& experiment, int local_rank);
+
 // Parameter groups: decayed, and (if any pattern matches) not decayed. The optimizer's
 // lr and weight decay are filled in by PluginRegistry::make_optimizer.
 std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude);

@@ -5,6 +5,7 @@
 #include <csignal>
 
 #include "results/atomic_file.h"
+#include "training/device.h"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +45,7 @@ void load_module(torch::nn::Module& model, const fs::path& path, const torch::De
 }
 
 void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& optimizer,
-                     const TrainingProgress& p) {
+                     const TrainingProgress& p, const torch::Device& device) {
   write_atomically(path, [&](const fs::path& tmp) {
     torch::serialize::OutputArchive archive, model_archive, optimizer_archive;
     model.save(model_archive);
@@ -72,6 +73,7 @@ void save_checkpoint(const fs::path& path, const Model& model, const Optimizer& 
                                              static_cast<double>(e.window_steps), e.loss_sum, e.window_loss_sum,
                                              e.seconds, e.data_wait, e.closure, e.step}, torch::kFloat64));
     archive.write("rng", at::detail::getDefaultCPUGenerator().get_state());
+    if (device.is_cuda()) archive.write("cuda_rng", torch::stack(cuda_generator_states()));
     archive.save_to(tmp.string());
   });
 }
@@ -122,6 +124,13 @@ bool load_checkpoint(const fs::path& path, Model& model, Optimizer& optimizer, T
   }
   at::Generator generator = at::detail::getDefaultCPUGenerator();
   generator.set_state(read("rng"));
+  torch::Tensor cuda_rng;  // absent from CPU runs and from checkpoints of older versions
+  if (archive.try_read("cuda_rng", cuda_rng)) {
+    cuda_rng = cuda_rng.cpu();
+    std::vector<torch::Tensor> states;
+    for (std::int64_t i = 0; i < cuda_rng.size(0); ++i) states.push_back(cuda_rng[i].contiguous());
+    set_cuda_generator_states(states);
+  }
   return true;
 }
 

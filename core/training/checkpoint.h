@@ -32,9 +32,10 @@ struct TrainingProgress {
   EpochProgress in_epoch;           // steps == 0: at an epoch's end
 };
 
-// Model, optimizer, progress and the default CPU generator (dropout), written atomically.
+// Model, optimizer, progress and the default generators (dropout, augmentation): the CPU's, and
+// for a run on `device` CUDA every CUDA device's; written atomically.
 void save_checkpoint(const std::filesystem::path& path, const Model& model, const Optimizer& optimizer,
-                     const TrainingProgress& progress);
+                     const TrainingProgress& progress, const torch::Device& device);
 // Returns false when there is no checkpoint.
 bool load_checkpoint(const std::filesystem::path& path, Model& model, Optimizer& optimizer,
                      TrainingProgress& progress, const torch::Device& device);

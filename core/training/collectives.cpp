@@ -6,6 +6,9 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #endif
+#ifdef USE_C10D_NCCL
+#include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
+#endif
 
 namespace optbench::core {
 
@@ -33,9 +36,11 @@ int integer_variable(const char* name, const std::string& text, int low) {
 #ifdef OPTBENCH_WITH_C10D
 constexpr std::int64_t kBucketBytes = 25 << 20;  // DistributedDataParallel's default bucket size
 
-class GlooCollectives final : public Collectives {
+// One c10d process group: NCCL for a run on a GPU (when LibTorch has it), Gloo otherwise.
+class C10dCollectives final : public Collectives {
  public:
-  explicit GlooCollectives(const LaunchEnvironment& env) : rank_(env.rank), world_(env.world_size) {
+  C10dCollectives(const LaunchEnvironment& env, torch::Device device)
+      : rank_(env.rank), world_(env.world_size), local_rank_(env.local_rank), device_(device) {
     const std::chrono::seconds timeout(std::stoi(variable("OPTBENCH_C10D_TIMEOUT").value_or("600")));
     c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(env.master_port);
@@ -43,6 +48,23 @@ class GlooCollectives final : public Collectives {
     store_options.numWorkers = env.world_size;
     store_options.timeout = timeout;
     auto store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, store_options);
+#ifdef USE_C10D_NCCL
+    if (device.is_cuda()) {
+      auto options = c10d::ProcessGroupNCCL::Options::create();
+      options->timeout = timeout;
+      group_ = c10::make_intrusive<c10d::ProcessGroupNCCL>(store, env.rank, env.world_size, options);
+      group_->setBoundDeviceId(device);  // one GPU per rank: NCCL connects it at the first collective
+      return;
+    }
+#endif
+    group_ = gloo_group(store, env, timeout);
+  }
+  ~C10dCollectives() override { group_->shutdown(); }  // NCCL's communicators and watchdog, before exit
+  C10dCollectives(const C10dCollectives&) = delete;
+  C10dCollectives& operator=(const C10dCollectives&) = delete;
+
+  static c10::intrusive_ptr<c10d::Backend> gloo_group(const c10::intrusive_ptr<c10d::Store>& store,
+                                                      const LaunchEnvironment& env, std::chrono::seconds timeout) {
     auto options = c10d::ProcessGroupGloo::Options::create(timeout);
     // GLOO_SOCKET_IFNAME picks the interface, as in PyTorch; a loopback master means one machine.
     if (auto ifname = variable("GLOO_SOCKET_IFNAME"))
@@ -51,10 +73,13 @@ class GlooCollectives final : public Collectives {
       options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
     else
       options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-    group_ = c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, options);
+    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, options);
   }
   int rank() const override { return rank_; }
   int world_size() const override { return world_; }
+  int local_rank() const override { return local_rank_; }
+  torch::Device device() const override { return device_; }
+  const char* backend() const override { return group_->getBackendName().c_str(); }
 
   void broadcast(const std::vector<torch::Tensor>& tensors) override {
     for (const auto& t : tensors) {
@@ -89,7 +114,8 @@ class GlooCollectives final : public Collectives {
   }
 
   bool same_on_all_ranks(std::int64_t value) override {
-    std::vector<torch::Tensor> low{torch::tensor(value, torch::kInt64)}, high{low[0].clone()};
+    std::vector<torch::Tensor> low{torch::tensor(value, torch::TensorOptions().dtype(torch::kInt64).device(device_))},
+        high{low[0].clone()};
     c10d::AllreduceOptions min, max;
     min.reduceOp = c10d::ReduceOp::MIN;
     max.reduceOp = c10d::ReduceOp::MAX;
@@ -98,7 +124,11 @@ class GlooCollectives final : public Collectives {
     return low[0].item<std::int64_t>() == high[0].item<std::int64_t>();
   }
 
-  void barrier() override { group_->barrier()->wait(); }
+  void barrier() override {
+    c10d::BarrierOptions options;
+    if (device_.is_cuda()) options.device_ids = {device_.index()};  // NCCL would otherwise guess it
+    group_->barrier(options)->wait();
+  }
 
  private:
   static std::vector<torch::Tensor> flattened(const std::vector<torch::Tensor>& tensors) {
@@ -106,8 +136,9 @@ class GlooCollectives final : public Collectives {
     for (const auto& t : tensors) out.push_back(t.reshape({-1}));
     return out;
   }
-  int rank_, world_;
-  c10::intrusive_ptr<c10d::ProcessGroupGloo> group_;
+  int rank_, world_, local_rank_;
+  torch::Device device_;
+  c10::intrusive_ptr<c10d::Backend> group_;
 };
 #endif
 
@@ -116,18 +147,22 @@ class GlooCollectives final : public Collectives {
 std::optional<LaunchEnvironment> launch_environment() {
   LaunchEnvironment env;
   // torchrun (or set by hand), Open MPI's mpirun, MPICH's mpirun, srun: the first that is set.
-  const std::pair<const char*, const char*> launchers[] = {{"RANK", "WORLD_SIZE"},
-                                                           {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"},
-                                                           {"PMI_RANK", "PMI_SIZE"},
-                                                           {"SLURM_PROCID", "SLURM_NTASKS"}};
-  const char *rank_name = nullptr, *world_name = nullptr;
+  struct Launcher {
+    const char *rank, *world, *local_rank;
+  };
+  const Launcher launchers[] = {{"RANK", "WORLD_SIZE", "LOCAL_RANK"},
+                                {"OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_LOCAL_RANK"},
+                                {"PMI_RANK", "PMI_SIZE", "MPI_LOCALRANKID"},
+                                {"SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID"}};
+  const char *rank_name = nullptr, *world_name = nullptr, *local_name = nullptr;
   std::optional<std::string> rank, world;
-  for (const auto& [r, w] : launchers) {
-    if (!variable(w)) continue;
-    rank_name = r;
-    world_name = w;
-    rank = variable(r);
-    world = variable(w);
+  for (const auto& l : launchers) {
+    if (!variable(l.world)) continue;
+    rank_name = l.rank;
+    world_name = l.world;
+    local_name = l.local_rank;
+    rank = variable(l.rank);
+    world = variable(l.world);
     break;
   }
   if (!world) return std::nullopt;
@@ -137,6 +172,8 @@ std::optional<LaunchEnvironment> launch_environment() {
   env.rank = integer_variable(rank_name, *rank, 0);
   if (env.rank >= env.world_size)
     throw std::runtime_error(std::string(rank_name) + "=" + *rank + " is not below " + world_name + "=" + *world);
+  const auto local = variable(local_name);
+  env.local_rank = local ? integer_variable(local_name, *local, 0) : env.rank;
   env.master_addr = variable("MASTER_ADDR").value_or("127.0.0.1");
   if (auto port = variable("MASTER_PORT")) env.master_port = integer_variable("MASTER_PORT", *port, 1);
   env.agent_store = variable("TORCHELASTIC_USE_AGENT_STORE").value_or("") == "True";
@@ -144,16 +181,18 @@ std::optional<LaunchEnvironment> launch_environment() {
 }
 
 const char* c10d_backend() {
-#ifdef OPTBENCH_WITH_C10D
+#if defined(OPTBENCH_WITH_C10D) && defined(USE_C10D_NCCL)
+  return "gloo, and nccl for runs on GPUs";
+#elif defined(OPTBENCH_WITH_C10D)
   return "gloo";
 #else
   return "";
 #endif
 }
 
-std::unique_ptr<Collectives> connect(const LaunchEnvironment& env) {
+std::unique_ptr<Collectives> connect(const LaunchEnvironment& env, torch::Device device) {
 #ifdef OPTBENCH_WITH_C10D
-  return std::make_unique<GlooCollectives>(env);
+  return std::make_unique<C10dCollectives>(env, device);
 #else
   throw std::runtime_error("this optbench-host was built without c10d (see optbench-host --version): "
                            "install libgloo-dev and build again to train with " + std::to_string(env.world_size) +

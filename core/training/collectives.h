@@ -1,6 +1,7 @@
 // Data-parallel training of one run across processes with LibTorch's c10d: the rank and world
 // size from the launcher's environment (torchrun, srun, mpirun), and the collectives the trainer
-// needs. Gloo on CPU; built only when c10d with Gloo is available (`optbench-host --version`).
+// needs. NCCL for runs on GPUs (one per rank) when LibTorch has it, Gloo on CPU; built only when
+// c10d with Gloo is available (`optbench-host --version`).
 #pragma once
 
 #include <torch/torch.h>
@@ -17,6 +18,11 @@ class Collectives {
   virtual ~Collectives() = default;
   virtual int rank() const = 0;
   virtual int world_size() const = 0;
+  // This rank's place among the ranks on its machine: the GPU it trains on.
+  virtual int local_rank() const = 0;
+  // Where the tensors it reduces live: the rank's GPU (NCCL), or the CPU.
+  virtual torch::Device device() const = 0;
+  virtual const char* backend() const = 0;  // "nccl" or "gloo"
   // Every rank gets rank 0's values of `tensors`, in place.
   virtual void broadcast(const std::vector<torch::Tensor>& tensors) = 0;
   // Sums `tensors` in place across ranks, flattened into buckets of about 25 MB.
@@ -25,7 +31,7 @@ class Collectives {
   virtual bool same_on_all_ranks(std::int64_t value) = 0;
   virtual void barrier() = 0;
   double sum(double x) {
-    torch::Tensor t = torch::tensor(x, torch::kFloat64);
+    torch::Tensor t = torch::tensor(x, torch::TensorOptions().dtype(torch::kFloat64).device(device()));
     all_reduce_sum({t});
     return t.item<double>();
   }
@@ -33,6 +39,7 @@ class Collectives {
 
 struct LaunchEnvironment {
   int rank = 0, world_size = 1;
+  int local_rank = 0;  // among the ranks on this machine
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
   bool agent_store = false;  // torchrun's agent already serves the TCPStore: every rank is a client
@@ -40,15 +47,19 @@ struct LaunchEnvironment {
 
 // RANK and WORLD_SIZE (torchrun), OMPI_COMM_WORLD_RANK/SIZE (Open MPI), PMI_RANK/SIZE (MPICH) or
 // SLURM_PROCID and SLURM_NTASKS (srun), with MASTER_ADDR (default 127.0.0.1) and MASTER_PORT
-// (29500); nullopt for a single process (world size 1 or unset).
+// (29500); nullopt for a single process (world size 1 or unset). The local rank from LOCAL_RANK,
+// OMPI_COMM_WORLD_LOCAL_RANK, MPI_LOCALRANKID or SLURM_LOCALID, as the same launcher sets it
+// (the rank itself when none is set: one machine).
 // Throws on values that do not make sense, naming the variable.
 std::optional<LaunchEnvironment> launch_environment();
 
-// "gloo" when this host was built with c10d, else "" (and connect throws).
+// The process groups this host was built with, for --version ("gloo", or NCCL too), else ""
+// (and connect throws).
 const char* c10d_backend();
 
 // Connects to the other ranks: a TCPStore at MASTER_ADDR:MASTER_PORT (rank 0 serves it unless
-// torchrun's agent does), then a Gloo process group.
-std::unique_ptr<Collectives> connect(const LaunchEnvironment& environment);
+// torchrun's agent does), then a process group for tensors on `device`: NCCL on a GPU, Gloo on
+// the CPU.
+std::unique_ptr<Collectives> connect(const LaunchEnvironment& environment, torch::Device device);
 
 }  // namespace optbench::core

@@ -98,7 +98,7 @@ void WorkerThreads::post(std::function<void()> job) {
 
 BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitView& view,
                          std::int64_t batch_size, bool training, std::uint64_t seed, std::int64_t workers,
-                         torch::Device device, Shard shard)
+                         Placement placement, Shard shard)
     : dataset_(dataset),
       task_(task),
       view_(view),
@@ -107,7 +107,7 @@ BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitVi
       training_(training),
       seed_(seed),
       workers_(workers),
-      device_(device),
+      placement_(placement),
       shard_(shard) {
   if (training) {
     auto generator = make_generator(seed);
@@ -121,10 +121,16 @@ BatchStream::BatchStream(const Dataset& dataset, const Task& task, const SplitVi
 Batch BatchStream::make(std::int64_t b) const {
   const std::int64_t begin = b * batch_size_;
   const std::int64_t end = std::min(begin + batch_size_, view_.size());
-  Batch batch = dataset_.batch(view_.split, order_.slice(0, begin, end)).to(device_);
+  const c10::DeviceGuard on_device(placement_.device);  // workers: kernels go to the run's GPU
+  Batch batch = dataset_.batch(view_.split, order_.slice(0, begin, end));
+  const bool gpu = placement_.device.is_cuda();
+  for (auto& [name, t] : batch.tensors) t = (gpu ? t.pin_memory() : t).to(placement_.device, /*non_blocking=*/gpu);
   auto generator = make_generator(seed_ * 1000003ULL + static_cast<std::uint64_t>(b) + 1);
   torch::NoGradGuard no_grad;
   task_.prepare(batch, training_, generator);
+  if (placement_.channels_last)
+    for (auto& [name, t] : batch.tensors)
+      if (t.dim() == 4 && t.is_floating_point()) t = t.contiguous(at::MemoryFormat::ChannelsLast);
   return shard_.count > 1 ? slice(std::move(batch)) : batch;
 }
 

@@ -54,13 +54,23 @@ struct Shard {
   std::int64_t index = 0, count = 1;
 };
 
+// Where batches go: the device, and whether image batches (4-D float tensors) are stored
+// channels-last there ([training] channels_last).
+struct Placement {
+  Placement(torch::Device device, bool channels_last = false) : device(device), channels_last(channels_last) {}
+  torch::Device device;
+  bool channels_last;
+};
+
 class BatchStream {
  public:
   // Shuffles with `seed` when `training`; batch b gets its own generator seeded from
   // (seed, b), so results do not depend on the number of workers (0: prepared on demand).
   // With a shard, every process draws the same order and takes its slice of each batch.
+  // For a GPU, the workers copy each batch from pinned memory without waiting for the copy
+  // (the stream orders it before the step that reads it), then prepare it there.
   BatchStream(const Dataset& dataset, const Task& task, const SplitView& view, std::int64_t batch_size,
-              bool training, std::uint64_t seed, std::int64_t workers, torch::Device device, Shard shard = {});
+              bool training, std::uint64_t seed, std::int64_t workers, Placement placement, Shard shard = {});
   std::int64_t batches() const { return batches_; }
   // False at the end of the split.
   bool next(Batch& batch);
@@ -82,7 +92,7 @@ class BatchStream {
   bool training_;
   std::uint64_t seed_;
   std::int64_t workers_;
-  torch::Device device_;
+  Placement placement_;
   Shard shard_;
   std::deque<std::future<Batch>> pending_;
   std::unique_ptr<WorkerThreads> worker_threads_;  // last: stopped first, while the rest still exists

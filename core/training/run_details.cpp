@@ -6,6 +6,7 @@
 
 #include "common/progress.h"
 #include "results/atomic_file.h"
+#include "training/precision.h"
 
 using json = nlohmann::json;
 
@@ -59,7 +60,8 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << policy_text(a.policy) << "\n"
     << "learning-rate schedule: " << schedule << "\n"
     << "device " << a.device.str() << ", " << a.threads << " intra-op threads, " << ex.training.num_workers
-    << " data workers\n\n";
+    << " data workers\n"
+    << kernel_choices_text(ex.training, a.device) << "\n\n";
   d << "== Optimizer ==\n" << spec.optimizer->name << ":";
   for (const auto& [k, v] : spec.optimizer->params.values()) d << " " << k << "=" << to_string(v);
   d << "\n";
@@ -84,6 +86,11 @@ void write_details(const Assembly& a, const RunSpec& spec, const Model& model, c
     << " ms in the optimizer (beyond its gradient evaluations)\n"
     << "optimizer state: " << s["optimizer_state_bytes"] << " bytes\n"
     << "peak resident memory: " << format_number(std::round(s["peak_rss_mb"].get<double>())) << " MB\n";
+  if (s.contains("peak_gpu_allocated_mb"))
+    d << "peak GPU memory: " << format_number(std::round(s["peak_gpu_allocated_mb"].get<double>()))
+      << " MB allocated to tensors, " << format_number(std::round(s["peak_gpu_reserved_mb"].get<double>()))
+      << " MB reserved by the caching allocator, of " << format_number(std::round(s["gpu_total_mb"].get<double>()))
+      << " MB on " << a.device.str() << "\n";
   if (s.contains("error")) d << "error: " << s["error"].get<std::string>() << "\n";
   write_text_atomically(spec.dir / "details.txt", d.str());
 }

@@ -13,9 +13,11 @@
 #include "results/tensorboard.h"
 #include "training/checkpoint.h"
 #include "training/collectives.h"
+#include "training/device.h"
 #include "training/gradient_clipping.h"
 #include "training/hessian.h"
 #include "training/lr_schedule.h"
+#include "training/precision.h"
 #include "training/run_details.h"
 #include "training/step_timer.h"
 
@@ -41,6 +43,14 @@ json to_json(const Params& p) {
   json out = json::object();
   for (const auto& [name, v] : p.values()) out[name] = to_json(v);
   return out;
+}
+
+void add_device_memory(json& s, const torch::Device& device) {
+  if (const auto m = peak_memory(device)) {
+    s["peak_gpu_allocated_mb"] = m->peak_allocated_mb;
+    s["peak_gpu_reserved_mb"] = m->peak_reserved_mb;
+    s["gpu_total_mb"] = m->total_mb;
+  }
 }
 
 namespace {
@@ -154,13 +164,17 @@ Metrics evaluate(Model& model, const Assembly& a, const SplitView& view) {
   torch::NoGradGuard no_grad;
   const auto& t = a.experiment->training;
   BatchStream stream(*a.dataset, *a.task, view, t.eval_batch_size, /*training=*/false, 0, t.num_workers,
-                     a.device);
+                     {a.device, t.channels_last});
   auto accumulator = a.task->metrics();
   torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(a.device));
   Batch batch;
   while (stream.next(batch)) {
-    Outputs outputs = a.task->evaluate(model, batch);
-    loss_sum += a.task->loss(outputs, batch, a.policy).to(torch::kFloat64) * batch.size;
+    Outputs outputs;
+    {
+      const AutocastScope autocast(t, a.device);
+      outputs = a.task->evaluate(model, batch);
+      loss_sum += a.task->loss(outputs, batch, a.policy).to(torch::kFloat64) * batch.size;
+    }
     accumulator->update(outputs, batch);
   }
   auto metrics = accumulator->compute();
@@ -177,11 +191,15 @@ json hessian_spectrum(Model& model, const Assembly& a, const std::vector<torch::
   std::vector<Batch> batches;
   {
     BatchStream stream(*a.dataset, *a.task, a.splits.train, a.experiment->training.batch_size, /*training=*/false, 0,
-                       a.experiment->training.num_workers, a.device);
+                       a.experiment->training.num_workers, {a.device, a.experiment->training.channels_last});
     Batch batch;
     while (static_cast<std::int64_t>(batches.size()) < an.hessian_batches && stream.next(batch)) batches.push_back(batch);
   }
   auto loss_of = [&](std::size_t i) { return a.task->loss(model.forward(batches[i]), batches[i], a.policy); };
+  // In fp32 whatever the run's precision: power iteration on double backward needs the digits.
+  // cuDNN has no double backward for its RNN kernels; its convolutions have one, but slower.
+  std::optional<CudnnDisabledScope> no_cudnn;
+  if (a.device.is_cuda()) no_cudnn.emplace();
   const auto spectrum = top_hessian_eigenvalues(params, loss_of, batches.size(), static_cast<int>(an.hessian_top_k),
                                                 static_cast<int>(an.hessian_iterations), 1e-3, 0);
   std::int64_t samples = 0;
@@ -196,6 +214,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const Experiment& ex = *a.experiment;
   const auto& t = ex.training;
   const auto wall_start = Clock::now();
+  const c10::DeviceGuard on_device(a.device);  // this thread's tensors and kernels: the run's GPU
+  reset_peak_memory(a.device);
   fs::create_directories(spec.dir);
   const fs::path metrics_path = spec.dir / "metrics.jsonl";
   Collectives* dp = a.collectives.get();  // data-parallel across processes, or null
@@ -213,6 +233,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   torch::manual_seed(static_cast<std::uint64_t>(spec.seed));
   auto model = a.registry->make_model(ex.model.name, ex.model.params, a.spec);
   model->to(a.device);
+  if (t.channels_last) to_channels_last(*model);
   if (dp) {
     torch::NoGradGuard no_grad;
     std::vector<torch::Tensor> state = model->parameters();
@@ -249,6 +270,11 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["primary_metric"] = primary;
   s["higher_is_better"] = higher;
   s["num_parameters"] = num_parameters;
+  s["device"] = a.device.str();
+  s["precision"] = t.precision;
+  s["channels_last"] = t.channels_last;
+  s["cudnn_benchmark"] = t.cudnn_benchmark;
+  s["deterministic"] = t.deterministic;
   s["best_epoch"] = nullptr;
   s["best_validation"] = nullptr;
   s["best_train"] = nullptr;  // the training subset's metrics at the best epoch
@@ -261,6 +287,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   const fs::path best_path = spec.dir / "best_model.pt", checkpoint_path = spec.dir / "checkpoint.pt";
   const fs::path events_path = spec.dir / kEventFileName;
   const bool resumed = load_checkpoint(checkpoint_path, *model, *optimizer, state, a.device);
+  if (resumed && t.channels_last) to_channels_last(*model);  // loading gives the stored layout
   if (resumed) {
     // Go on exactly where the checkpoint left off: its metrics lines and events, schedule and RNG state.
     if (writer && fs::exists(metrics_path)) fs::resize_file(metrics_path, static_cast<std::uintmax_t>(state.metrics_bytes));
@@ -287,7 +314,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     state.metrics_bytes = fs::exists(metrics_path) ? static_cast<std::int64_t>(fs::file_size(metrics_path)) : 0;
     state.events_bytes = static_cast<std::int64_t>(fs::file_size(events_path));
     state.schedule = schedule.state();
-    save_checkpoint(checkpoint_path, *model, *optimizer, state);
+    save_checkpoint(checkpoint_path, *model, *optimizer, state, a.device);
   };
   auto stop_everywhere = [&] { return dp ? dp->sum(stop_requested() ? 1 : 0) > 0 : stop_requested(); };
   std::int64_t& step = state.step;
@@ -311,7 +338,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       const auto epoch_start = Clock::now() - std::chrono::duration_cast<Clock::duration>(
                                                   std::chrono::duration<double>(resume.seconds));
       BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/true,
-                         static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers, a.device,
+                         static_cast<std::uint64_t>(spec.seed) * 7919ULL + epoch, t.num_workers,
+                         {a.device, t.channels_last},
                          dp ? Shard{dp->rank(), dp->world_size()} : Shard{});
       stream.skip(resume.steps);
       const auto f64 = torch::TensorOptions().dtype(torch::kFloat64).device(a.device);
@@ -336,8 +364,10 @@ json train_run(const Assembly& a, const RunSpec& spec) {
           optimizer->zero_grad();
           torch::Tensor loss;
           if (batch.size > 0) {
-            Outputs outputs = model->forward(batch);
-            loss = a.task->loss(outputs, batch, a.policy);
+            {
+              const AutocastScope autocast(t, a.device);
+              loss = a.task->loss(model->forward(batch), batch, a.policy);
+            }
             loss.backward();
           }
           ++grad_evals;
@@ -495,6 +525,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
   s["optimizer_ms_per_step"] = step > 0 ? 1000.0 * optimizer_seconds / step : 0.0;
   s["optimizer_state_bytes"] = optimizer_state_bytes(*optimizer);
   s["peak_rss_mb"] = peak_rss_mb();
+  add_device_memory(s, a.device);
   if (writer) {
     write_details(a, spec, *model, schedule.describe(), groups, s);
     write_text_atomically(spec.dir / "summary.json", s.dump(2) + "\n");

@@ -21,6 +21,10 @@ struct RunSpec {
 // summary.json and details.txt into spec.dir. Returns the summary.
 nlohmann::json train_run(const Assembly& assembly, const RunSpec& spec);
 
+// On a GPU, the run's peak device memory into its summary (peak_gpu_allocated_mb,
+// peak_gpu_reserved_mb, gpu_total_mb); nothing on the CPU.
+void add_device_memory(nlohmann::json& summary, const torch::Device& device);
+
 nlohmann::json to_json(const Value& v);
 nlohmann::json to_json(const Params& p);
 

@@ -99,6 +99,8 @@ TEST_F(HostTest, VersionSaysWhetherC10dIsBuilt) {
   const auto v = run_host("--version");
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_NE(v.output.find("data-parallel c10d backends: gloo"), std::string::npos) << v.output;
+  // A CUDA LibTorch brings NCCL, which the host compiles in for runs on GPUs.
+  EXPECT_EQ(v.output.find("and nccl for runs on GPUs") != std::string::npos, bool(OPTBENCH_TORCH_HAS_CUDA)) << v.output;
 }
 
 TEST_F(HostTest, TwoGlooRanksTrainAsOneProcessOnTheSameGlobalBatches) {
@@ -117,7 +119,7 @@ TEST_F(HostTest, TwoGlooRanksTrainAsOneProcessOnTheSameGlobalBatches) {
                                 "') & wait");
   ASSERT_EQ(read_file(dir_ / "rank0.rc"), "0\n") << read_file(dir_ / "rank0.log");
   ASSERT_EQ(read_file(dir_ / "rank1.rc"), "0\n") << read_file(dir_ / "rank1.log");
-  EXPECT_NE(read_file(dir_ / "rank1.log").find("rank 1 of 2: connecting to 127.0.0.1"), std::string::npos);
+  EXPECT_NE(read_file(dir_ / "rank1.log").find("rank 1 of 2 (local rank 1): connecting to 127.0.0.1"), std::string::npos);
   expect_same_training(dir_ / "one" / "dp", dir_ / "two" / "dp");
 }
 

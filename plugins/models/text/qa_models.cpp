@@ -18,7 +18,7 @@ using namespace optbench::text_models;
 namespace {
 
 torch::Tensor masked_logits(const torch::Tensor& logits, const torch::Tensor& real) {
-  return logits.masked_fill(real.logical_not(), std::numeric_limits<float>::lowest());
+  return logits.masked_fill(real.logical_not(), lowest_value(logits));
 }
 
 class TransformerQa final : public optbench::Model {
@@ -109,9 +109,9 @@ class BidafQa final : public optbench::Model {
     // S_ij = w . [h_i; u_j; h_i * u_j]
     const auto hh = h.unsqueeze(2).expand({-1, lc, lq, -1}), uu = u.unsqueeze(1).expand({-1, lc, lq, -1});
     const auto s = similarity(torch::cat({hh, uu, hh * uu}, 3)).squeeze(3);  // [B, Lc, Lq]
-    const auto a = torch::softmax(s.masked_fill(q_real.unsqueeze(1).logical_not(), std::numeric_limits<float>::lowest()), 2);
+    const auto a = torch::softmax(s.masked_fill(q_real.unsqueeze(1).logical_not(), lowest_value(s)), 2);
     const auto u_tilde = a.matmul(u);  // context-to-query
-    const auto best = std::get<0>(s.max(2)).masked_fill(c_real.logical_not(), std::numeric_limits<float>::lowest());
+    const auto best = std::get<0>(s.max(2)).masked_fill(c_real.logical_not(), lowest_value(s));
     const auto h_tilde = torch::softmax(best, 1).unsqueeze(1).matmul(h).expand({-1, lc, -1});  // query-to-context
     const auto g = torch::cat({h, u_tilde, h * u_tilde, h * h_tilde}, 2);
     const auto m = run_packed(modelling, torch::dropout(g, dropout_, is_training()), c_len);

@@ -211,7 +211,7 @@ class LstmSeq2Seq final : public optbench::Seq2SeqModel {
   // out [B, T, H] attends over memory [B, S, H]; returns logits [B, T, V].
   torch::Tensor output(const torch::Tensor& out, const torch::Tensor& memory, const torch::Tensor& allowed) {
     auto scores = out.matmul(attention(memory).transpose(1, 2));  // [B, T, S]
-    scores = scores.masked_fill(allowed.unsqueeze(1).logical_not(), std::numeric_limits<float>::lowest());
+    scores = scores.masked_fill(allowed.unsqueeze(1).logical_not(), lowest_value(scores));
     auto context = torch::softmax(scores, -1).matmul(memory);
     auto h = torch::tanh(combine(torch::cat({context, out}, -1)));
     return F::linear(to_embedding(torch::dropout(h, dropout_, is_training())), embedding->weight);

@@ -10,6 +10,18 @@
 
 namespace optbench::text_models {
 
+// The most negative finite value of `t`'s floating type, for masked attention scores: softmax
+// gives them weight 0 without the NaN an all-masked row of -inf would give. Per type, because
+// under bf16 autocast the scores are bf16, which fp32's lowest overflows.
+inline double lowest_value(const torch::Tensor& t) {
+  switch (t.scalar_type()) {
+    case torch::kBFloat16: return static_cast<double>(std::numeric_limits<c10::BFloat16>::lowest());
+    case torch::kHalf: return static_cast<double>(std::numeric_limits<c10::Half>::lowest());
+    case torch::kDouble: return std::numeric_limits<double>::lowest();
+    default: return std::numeric_limits<float>::lowest();
+  }
+}
+
 // Multi-head attention of `x` over `memory` (itself, for self-attention); `allowed` is a
 // bool mask broadcastable to [B, heads, T, S].
 class AttentionImpl : public torch::nn::Module {
@@ -24,7 +36,7 @@ class AttentionImpl : public torch::nn::Module {
     const auto b = x.size(0), d = x.size(2), dh = d / heads_;
     auto split = [&](const torch::Tensor& y) { return y.view({b, y.size(1), heads_, dh}).transpose(1, 2); };
     auto scores = split(q_lin(x)).matmul(split(k_lin(memory)).transpose(-1, -2)) / std::sqrt(static_cast<double>(dh));
-    scores = scores.masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
+    scores = scores.masked_fill(allowed.logical_not(), lowest_value(scores));
     auto weights = torch::dropout(torch::softmax(scores, -1), dropout_, is_training());
     return out_lin(weights.matmul(split(v_lin(memory))).transpose(1, 2).reshape({b, x.size(1), d}));
   }

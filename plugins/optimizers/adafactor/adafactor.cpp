@@ -103,16 +103,19 @@ class Adafactor final : public optbench::Optimizer {
       optbench::adafactor_vector_apply<T>(wp, gp, mp, second.data_ptr<T>(), n, apply, optbench::run_chunks);
   }
 
-  // The reference's chain of tensor ops (any device and dtype).
+  // The reference's chain of tensor ops (any device and dtype), without reading anything on the
+  // host: on a GPU the step only queues kernels.
   void reference_step(const optbench::ParamGroup& group, const torch::Tensor& w, torch::Tensor second,
                       torch::Tensor col, torch::Tensor m, double rho, double beta2t) {
     const auto& grad = w.grad();
-    // As in the reference, α_t is a tensor of w's dtype when RMS(w) wins the max: in float32
-    // that rounding matters (Adafactor's update is close to sign(g), so tiny differences flip).
-    const torch::Tensor rms = rms_tensor(w);
-    const bool rms_wins = scale_parameter_ && rms.item<double>() > eps2_;
-    const torch::Tensor lr_tensor = rms_wins ? rms * rho : torch::Tensor();
-    const double lr = rms_wins ? lr_tensor.item<double>() : (scale_parameter_ ? eps2_ : 1.0) * rho;
+    // α_t = max(ε2, RMS(w))·ρ_t under scale_parameter. As in the reference, it is a tensor of w's
+    // dtype when RMS(w) wins the max: in float32 that rounding matters (Adafactor's update is
+    // close to sign(g), so tiny differences flip). The max is taken on the device.
+    torch::Tensor lr_tensor;
+    if (scale_parameter_) {
+      const torch::Tensor rms = rms_tensor(w);
+      lr_tensor = torch::where(rms > eps2_, rms * rho, torch::full({}, eps2_ * rho, rms.options()));
+    }
     auto update = grad.pow(2) + eps1_;
     if (grad.dim() >= 2) {
       second.mul_(beta2t).add_(update.mean(-1), 1.0 - beta2t);
@@ -127,14 +130,16 @@ class Adafactor final : public optbench::Optimizer {
       update = second.rsqrt().mul_(grad);
     }
     update.div_((rms_tensor(update) / clip_threshold_).clamp_(1.0));  // U / max(1, RMS(U)/d)
-    if (rms_wins) update.mul_(lr_tensor);
-    else update.mul_(lr);
+    if (lr_tensor.defined()) update.mul_(lr_tensor);
+    else update.mul_(rho);
     if (m.defined()) {
       m.mul_(beta1_).add_(update, 1 - beta1_);
       update = m;
     }
-    if (group.weight_decay != 0)
-      w.add_(w, rms_wins ? (lr_tensor * -group.weight_decay).item<double>() : -group.weight_decay * lr);
+    if (group.weight_decay != 0) {
+      if (lr_tensor.defined()) w.add_(w * (lr_tensor * -group.weight_decay));
+      else w.add_(w, -group.weight_decay * rho);
+    }
     w.add_(-update);
   }
 

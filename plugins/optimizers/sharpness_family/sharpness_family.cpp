@@ -24,23 +24,25 @@ class SharpnessAware : public optbench::Optimizer {
   void load(torch::serialize::InputArchive& archive) override { base_->load(archive); }
 
  protected:
-  // Scratch tensors like w live in this optimizer's own state, kept between steps so that a step
-  // allocates nothing (fresh pages of a large tensor cost more than the arithmetic). Not saved:
-  // save() is the base's, and the scratch holds nothing from one step to the next.
+  using Lists = optbench::GroupLists;
+
+  // ‖[‖t_i‖]‖ over every group's tensors `tensors_of(lists)`: one multi-tensor norm per group.
   template <class F>
-  void for_each_with_ref(F&& f) {
-    for_each_parameter([&](const ParamGroup&, optbench::ParamRef p, const torch::Tensor& w) { f(p, w); });
-  }
-  // ‖[‖s_i ⊙ g_i‖]‖ over all tensors, s = |w| when adaptive; `grad_of(p, w)` picks the gradient.
-  template <class G>
-  torch::Tensor global_norm(bool weight_adaptive, G&& grad_of) {
+  torch::Tensor global_norm(F&& tensors_of) {
     std::vector<torch::Tensor> norms;
-    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-      norms.push_back(weight_adaptive ? (torch::abs(w) * grad_of(p, w)).norm(2) : grad_of(p, w).norm(2));
+    for_each_group([&](Lists& l) {
+      for (auto& n : torch::_foreach_norm(tensors_of(l))) norms.push_back(std::move(n));
     });
     return torch::norm(torch::stack(norms), 2);
   }
-  static torch::Tensor current_grad(optbench::ParamRef, const torch::Tensor& w) { return w.grad(); }
+  // The perturbation's norm: of the gradients, or ASAM's ‖|w| ⊙ g‖.
+  torch::Tensor gradient_norm(bool weight_adaptive) {
+    return global_norm([&](Lists& l) {
+      return weight_adaptive ? torch::_foreach_mul(torch::_foreach_abs(l.params), l.grads) : l.grads;
+    });
+  }
+  // `x` in the dtype of the group's tensors, for multi-tensor ops with a 0-dim tensor.
+  static torch::Tensor in_dtype_of(const Lists& l, const torch::Tensor& x) { return x.to(l.params.front().dtype()); }
 
   double rho_;
   bool adaptive_;
@@ -51,36 +53,46 @@ class Sam final : public SharpnessAware {
  public:
   using SharpnessAware::SharpnessAware;
 
+  // Scratch tensors live in this optimizer's own state, kept between steps so that a step
+  // allocates nothing (fresh pages of a large tensor cost more than the arithmetic). Not saved:
+  // save() is the base's, and the scratch holds nothing from one step to the next.
   void step(const optbench::Closure& closure) override {
     if (!closure) throw std::invalid_argument("sam needs the step closure to re-evaluate the gradient");
+    climbed_.clear();
     {
       torch::NoGradGuard no_grad;
-      auto norm = global_norm(adaptive_, current_grad);
-      auto scale = rho_ / (norm + 1e-12);  // ρ / (‖g‖ + 1e-12)
-      for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-        torch::Tensor& perturbed = state_tensor(p, "scratch");
+      const auto scale = rho_ / (gradient_norm(adaptive_) + 1e-12);  // ρ / (‖g‖ + 1e-12)
+      for_each_group([&](Lists& l) {
+        std::vector<torch::Tensor> perturbed = state_list(l, "scratch");
         // e = ρ g / ‖g‖ (ASAM: w² g ρ / ‖|w| g‖), rounded as the reference's products
-        if (adaptive_) torch::mul_out(perturbed, torch::pow(w, 2), w.grad()).mul_(scale.to(w.dtype()));
-        else torch::mul_out(perturbed, w.grad(), scale.to(w.dtype()));
-        perturbed.add_(w);  // w + e(w)
+        torch::_foreach_copy_(perturbed, adaptive_ ? torch::_foreach_mul(torch::_foreach_pow(l.params, 2), l.grads)
+                                                   : l.grads);
+        torch::_foreach_mul_(perturbed, in_dtype_of(l, scale));
+        torch::_foreach_add_(perturbed, l.params);  // w + e(w)
         // Climb by swapping storage, as the reference's `p.data = ...`: w's own values wait
         // untouched in the scratch tensor and come back exactly, without a copy.
-        torch::Tensor original = w.detach();
-        w.set_data(perturbed);
-        perturbed = original;
+        for (std::size_t i = 0; i < l.params.size(); ++i) {
+          torch::Tensor original = l.params[i].detach();
+          l.params[i].set_data(perturbed[i]);
+          state_tensor(l.refs[i], "scratch") = original;
+          climbed_.push_back({l.refs[i], l.params[i]});
+        }
       });
       zero_grad();
     }
     closure();  // the gradient at w + e(w)
     torch::NoGradGuard no_grad;
-    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-      torch::Tensor& original = state_tensor(p, "scratch");
+    for (auto& [ref, w] : climbed_) {  // every tensor that climbed, whether or not it has a gradient now
+      torch::Tensor& original = state_tensor(ref, "scratch");
       torch::Tensor perturbed = w.detach();
       w.set_data(original);  // back to w, exactly
       original = perturbed;
-    });
+    }
     base_->step(closure);
   }
+
+ private:
+  std::vector<std::pair<optbench::ParamRef, torch::Tensor>> climbed_;
 };
 
 class Gsam final : public SharpnessAware {
@@ -93,38 +105,38 @@ class Gsam final : public SharpnessAware {
     constexpr double kEps = 1e-12;  // the reference's perturb_eps
     {
       torch::NoGradGuard no_grad;
-      auto norm = global_norm(adaptive_, current_grad);
-      auto scale = rho_ / (norm + kEps);
-      for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-        state_tensor(p, "old_grad").copy_(w.grad());
-        torch::Tensor& e = state_tensor(p, "perturbation");
-        torch::mul_out(e, w.grad(), scale.to(w.dtype()));
-        if (adaptive_) e.mul_(torch::pow(w, 2));
-        w.add_(e);
+      const auto scale = rho_ / (gradient_norm(adaptive_) + kEps);
+      for_each_group([&](Lists& l) {
+        torch::_foreach_copy_(state_list(l, "old_grad"), l.grads);
+        const std::vector<torch::Tensor> e = state_list(l, "perturbation");
+        torch::_foreach_copy_(e, l.grads);
+        torch::_foreach_mul_(e, in_dtype_of(l, scale));
+        if (adaptive_) torch::_foreach_mul_(e, torch::_foreach_pow(l.params, 2));
+        torch::_foreach_add_(l.params, e);
       });
       zero_grad();
     }
     closure();  // g1 at w + e
     torch::NoGradGuard no_grad;
     // Decompose: v = g0 - cos(g0, g1)·‖g0‖·g1/‖g1‖ is g0's part orthogonal to g1; g = g1 - α v.
-    torch::Tensor inner;
-    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-      auto dot = torch::sum(state_tensor(p, "old_grad") * w.grad());
-      inner = inner.defined() ? inner + dot : dot;
+    std::vector<torch::Tensor> dots;
+    for_each_group([&](Lists& l) {
+      for (const auto& product : torch::_foreach_mul(state_list(l, "old_grad"), l.grads)) dots.push_back(product.sum());
     });
-    auto new_norm = global_norm(false, current_grad);
-    auto old_norm =
-        global_norm(false, [&](optbench::ParamRef p, const torch::Tensor&) { return state_tensor(p, "old_grad"); });
-    auto cosine = inner / (new_norm * old_norm + kEps);
+    const auto inner = torch::stack(dots).sum();
+    const auto new_norm = gradient_norm(false);
+    const auto old_norm = global_norm([&](Lists& l) { return state_list(l, "old_grad"); });
+    const auto cosine = inner / (new_norm * old_norm + kEps);
     const auto projection = cosine * old_norm;
     const auto divisor = new_norm + kEps;
-    for_each_with_ref([&](optbench::ParamRef p, const torch::Tensor& w) {
-      // vertical = g0 - (cos·‖g0‖)·g1/(‖g1‖ + ε), in the scratch tensor, op by op as the reference
-      torch::Tensor& vertical = state_tensor(p, "scratch");
-      torch::mul_out(vertical, projection, w.grad()).div_(divisor);
-      torch::sub_out(vertical, state_tensor(p, "old_grad"), vertical);
-      w.mutable_grad().add_(vertical, -alpha_);
-      w.sub_(state_tensor(p, "perturbation"));  // w -= e (not a restore: may differ from w by rounding)
+    for_each_group([&](Lists& l) {
+      // vertical = g0 - (cos·‖g0‖)·g1/(‖g1‖ + ε), op by op as the reference
+      const std::vector<torch::Tensor> vertical = state_list(l, "scratch"), old = state_list(l, "old_grad");
+      torch::_foreach_copy_(vertical, l.grads);
+      torch::_foreach_mul_(vertical, in_dtype_of(l, projection));
+      torch::_foreach_div_(vertical, in_dtype_of(l, divisor));
+      torch::_foreach_add_(l.grads, torch::_foreach_sub(old, vertical), -alpha_);
+      torch::_foreach_sub_(l.params, state_list(l, "perturbation"));  // w -= e (not a restore: may differ by rounding)
     });
     base_->step(closure);
   }

@@ -157,8 +157,9 @@ TEST_F(CsvTables, OneRowPerRunAndPerEpochQuotedAsRfc4180) {
   EXPECT_EQ(runs.substr(0, runs.find('\n')),
             "run_id,optimizer,lr,seed,status,best_epoch,epochs_run,steps,final_train_loss,train_seconds,"
             "samples_per_second,ms_per_step,forward_backward_ms_per_step,optimizer_ms_per_step,"
-            "optimizer_state_bytes,peak_rss_mb,val_accuracy,test_accuracy,run_dir");
-  EXPECT_NE(runs.find("adam_lr0.100000_seed42,adam,0.1,42,completed,,,7,,,,,,,,,0.51,0.5,\"" + dir_.string() +
+            "optimizer_state_bytes,peak_rss_mb,peak_gpu_allocated_mb,peak_gpu_reserved_mb,val_accuracy,test_accuracy,"
+            "run_dir");
+  EXPECT_NE(runs.find("adam_lr0.100000_seed42,adam,0.1,42,completed,,,7,,,,,,,,,,,0.51,0.5,\"" + dir_.string() +
                       "/adam, \"\"quoted\"\"\"\n"), std::string::npos) << runs;
   EXPECT_NE(runs.find("sgd_lr0.100000_seed1,sgd,0.1,1,diverged,"), std::string::npos) << runs;
   EXPECT_EQ(read(dir_ / "epochs.csv"),

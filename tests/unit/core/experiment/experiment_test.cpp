@@ -126,7 +126,8 @@ TEST_F(ExperimentTest, MisspeltKeyNamesLineColumnAndSuggestion) {
             "FILE:16:1: error: unknown key 'epoch' in [training]; did you mean 'epochs'? (accepted: epochs, "
             "batch_size, eval_batch_size, seeds, threads, device, num_workers, log_every_steps, checkpoint_every_steps, "
             "scheduler, "
-            "warmup_epochs, early_stopping_patience, max_grad_norm, label_smoothing, exclude_from_weight_decay)");
+            "warmup_epochs, early_stopping_patience, max_grad_norm, label_smoothing, exclude_from_weight_decay, "
+            "precision, channels_last, cudnn_benchmark, deterministic)");
   EXPECT_EQ(error_of(replace(kValid, "name = \"unit\"", "nme = \"unit\"")),
             "FILE:1:1: error: unknown top-level key 'nme'; did you mean 'name'? (accepted: analysis, dataset, "
             "lr_overrides, model, name, optimizer, optimizers, output_dir, sweep, task, training)");
@@ -144,6 +145,28 @@ TEST_F(ExperimentTest, WrongTypesAndRanges) {
             "\"plateau\", \"none\"");
   EXPECT_EQ(error_of(replace(kValid, "hidden = 64", "hidden = 1.5")),
             "FILE:13:10: error: [model] hidden: expected integer, got number");
+}
+
+TEST_F(ExperimentTest, PrecisionAndKernelChoices) {
+  const Experiment defaults = load_experiment(write(kValid), catalog_);
+  EXPECT_EQ(defaults.training.precision, "fp32");
+  EXPECT_FALSE(defaults.training.channels_last);
+  EXPECT_FALSE(defaults.training.cudnn_benchmark);
+  EXPECT_FALSE(defaults.training.deterministic);
+  const Experiment set = load_experiment(
+      write(replace(kValid, "epochs = 2", "epochs = 2\nprecision = \"bf16\"\nchannels_last = true\ndeterministic = true")),
+      catalog_);
+  EXPECT_EQ(set.training.precision, "bf16");
+  EXPECT_TRUE(set.training.channels_last);
+  EXPECT_TRUE(set.training.deterministic);
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epochs = 2\nprecision = \"fp16\"")),
+            "FILE:17:13: error: [training] precision: \"fp16\" is not accepted; accepted: \"fp32\", \"tf32\", "
+            "\"bf16\"");
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epochs = 2\ndeterministic = true\ncudnn_benchmark = true")),
+            "FILE:18:19: error: [training] cudnn_benchmark = true picks convolution algorithms by timing them, which "
+            "deterministic = true rules out: set one of the two");
+  EXPECT_EQ(error_of(replace(kValid, "epochs = 2", "epochs = 2\nchannels_last = 1")),
+            "FILE:17:17: error: [training] channels_last: expected boolean, got integer");
 }
 
 TEST_F(ExperimentTest, UnknownComponentsAndOptimizerTables) {
