@@ -79,7 +79,6 @@ class C10dCollectives final : public Collectives {
   int world_size() const override { return world_; }
   int local_rank() const override { return local_rank_; }
   torch::Device device() const override { return device_; }
-  const char* backend() const override { return group_->getBackendName().c_str(); }
 
   void broadcast(const std::vector<torch::Tensor>& tensors) override {
     for (const auto& t : tensors) {

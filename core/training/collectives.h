@@ -22,7 +22,6 @@ class Collectives {
   virtual int local_rank() const = 0;
   // Where the tensors it reduces live: the rank's GPU (NCCL), or the CPU.
   virtual torch::Device device() const = 0;
-  virtual const char* backend() const = 0;  // "nccl" or "gloo"
   // Every rank gets rank 0's values of `tensors`, in place.
   virtual void broadcast(const std::vector<torch::Tensor>& tensors) = 0;
   // Sums `tensors` in place across ranks, flattened into buckets of about 25 MB.
