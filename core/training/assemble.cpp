@@ -68,7 +68,7 @@ Assembly assemble(const Experiment& ex, const PluginRegistry& registry, std::sha
   a.registry = &registry;
   a.experiment = &ex;
   a.collectives = std::move(collectives);
-  a.device = training_device(ex, a.collectives ? a.collectives->local_rank() : 0);
+  a.device = a.collectives ? a.collectives->device() : training_device(ex, 0);  // a rank: the one it connected for
   apply_kernel_choices(ex.training);
   a.threads = ex.training.threads > 0 ? ex.training.threads
                                       : std::max<std::int64_t>(1, std::thread::hardware_concurrency());

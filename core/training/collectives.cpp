@@ -36,11 +36,25 @@ int integer_variable(const char* name, const std::string& text, int low) {
 #ifdef OPTBENCH_WITH_C10D
 constexpr std::int64_t kBucketBytes = 25 << 20;  // DistributedDataParallel's default bucket size
 
+// Gloo over TCP on the interface GLOO_SOCKET_IFNAME names, or the one the master address implies.
+c10::intrusive_ptr<c10d::Backend> gloo_group(const c10::intrusive_ptr<c10d::Store>& store,
+                                             const LaunchEnvironment& env, std::chrono::seconds timeout) {
+  auto options = c10d::ProcessGroupGloo::Options::create(timeout);
+  // GLOO_SOCKET_IFNAME picks the interface, as in PyTorch; a loopback master means one machine.
+  if (auto ifname = variable("GLOO_SOCKET_IFNAME"))
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(*ifname));
+  else if (env.master_addr == "127.0.0.1" || env.master_addr == "localhost")
+    options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+  else
+    options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
+  return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, options);
+}
+
 // One c10d process group: NCCL for a run on a GPU (when LibTorch has it), Gloo otherwise.
 class C10dCollectives final : public Collectives {
  public:
   C10dCollectives(const LaunchEnvironment& env, torch::Device device)
-      : rank_(env.rank), world_(env.world_size), local_rank_(env.local_rank), device_(device) {
+      : rank_(env.rank), world_(env.world_size), device_(device) {
     const std::chrono::seconds timeout(std::stoi(variable("OPTBENCH_C10D_TIMEOUT").value_or("600")));
     c10d::TCPStoreOptions store_options;
     store_options.port = static_cast<std::uint16_t>(env.master_port);
@@ -63,21 +77,8 @@ class C10dCollectives final : public Collectives {
   C10dCollectives(const C10dCollectives&) = delete;
   C10dCollectives& operator=(const C10dCollectives&) = delete;
 
-  static c10::intrusive_ptr<c10d::Backend> gloo_group(const c10::intrusive_ptr<c10d::Store>& store,
-                                                      const LaunchEnvironment& env, std::chrono::seconds timeout) {
-    auto options = c10d::ProcessGroupGloo::Options::create(timeout);
-    // GLOO_SOCKET_IFNAME picks the interface, as in PyTorch; a loopback master means one machine.
-    if (auto ifname = variable("GLOO_SOCKET_IFNAME"))
-      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForInterface(*ifname));
-    else if (env.master_addr == "127.0.0.1" || env.master_addr == "localhost")
-      options->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
-    else
-      options->devices.push_back(c10d::ProcessGroupGloo::createDefaultDevice());
-    return c10::make_intrusive<c10d::ProcessGroupGloo>(store, env.rank, env.world_size, options);
-  }
   int rank() const override { return rank_; }
   int world_size() const override { return world_; }
-  int local_rank() const override { return local_rank_; }
   torch::Device device() const override { return device_; }
 
   void broadcast(const std::vector<torch::Tensor>& tensors) override {
@@ -135,7 +136,7 @@ class C10dCollectives final : public Collectives {
     for (const auto& t : tensors) out.push_back(t.reshape({-1}));
     return out;
   }
-  int rank_, world_, local_rank_;
+  int rank_, world_;
   torch::Device device_;
   c10::intrusive_ptr<c10d::Backend> group_;
 };

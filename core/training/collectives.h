@@ -18,9 +18,7 @@ class Collectives {
   virtual ~Collectives() = default;
   virtual int rank() const = 0;
   virtual int world_size() const = 0;
-  // This rank's place among the ranks on its machine: the GPU it trains on.
-  virtual int local_rank() const = 0;
-  // Where the tensors it reduces live: the rank's GPU (NCCL), or the CPU.
+  // Where the tensors it reduces live: the rank's GPU (NCCL), or the CPU; where the run trains.
   virtual torch::Device device() const = 0;
   // Every rank gets rank 0's values of `tensors`, in place.
   virtual void broadcast(const std::vector<torch::Tensor>& tensors) = 0;
