@@ -1,13 +1,16 @@
 // Optimizer step cost on ResNet-18's parameter set (CIFAR stem: 11.2 M parameters in 62 tensors,
 // random gradients), for every optimizer plugin found, beside a memory-bandwidth reference
 // measured in the same run: a STREAM-like triad a = b + s·c over the same number of elements.
+// On a GPU (--device cuda) each timing waits for the device at its end, so that it counts the
+// kernels' work, not only their launches.
 //
-//   optimizer_step [--quick] [--threads N] [--only NAME] [--json FILE]
+//   optimizer_step [--quick] [--threads N] [--device cpu|cuda] [--only NAME] [--json FILE]
 //
 // Bound per optimizer: the bytes it must move at least, at the triad's bandwidth (see
 // min_streams). SAM/GSAM's closure restores the stored gradients; its time is measured alone and
 // taken off, so their time is the optimizer's own work around two gradient evaluations.
 #include <nlohmann/json.hpp>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <boost/dll/runtime_symbol_info.hpp>
@@ -29,12 +32,19 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// Waits until the device has done the work queued so far (nothing to wait for on CPU).
+void finish(const torch::Device& device) {
+  if (device.is_cuda()) torch::cuda::synchronize(device.index());
+}
+
 template <class F>
-double best_ms(int repeats, F&& f) {
+double best_ms(const torch::Device& device, int repeats, F&& f) {
   double best = 1e300;
   for (int r = 0; r < repeats; ++r) {
+    finish(device);
     const auto start = Clock::now();
     f();
+    finish(device);
     best = std::min(best, std::chrono::duration<double, std::milli>(Clock::now() - start).count());
   }
   return best;
@@ -59,18 +69,24 @@ double min_streams(const std::string& name, double state_per_parameter) {
 int main(int argc, char** argv) {
   bool quick = false;
   int threads = static_cast<int>(std::thread::hardware_concurrency());
-  std::string json_path, only;
+  std::string json_path, only, device_name = "cpu";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") quick = true;
     else if (a == "--threads" && i + 1 < argc) threads = std::stoi(argv[++i]);
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
+    else if (a == "--device" && i + 1 < argc) device_name = argv[++i];
     else {
-      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--only NAME] [--json FILE]\n");
+      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--device cpu|cuda] [--only NAME] [--json FILE]\n");
       return 2;
     }
   }
+  if (device_name != "cpu" && !(device_name == "cuda" && torch::cuda::is_available())) {
+    std::fprintf(stderr, "optimizer_step: --device is cpu or cuda (cuda needs a GPU and LibTorch with CUDA)\n");
+    return 2;
+  }
+  const torch::Device device(device_name == "cuda" ? "cuda:0" : "cpu");
   torch::set_num_threads(threads);
   const int steps = quick ? 2 : 20, repeats = quick ? 1 : 5;
 
@@ -90,25 +106,26 @@ int main(int argc, char** argv) {
   std::int64_t numel = 0;
   nlohmann::json shapes = nlohmann::json::array();
   for (const auto& p : model->parameters()) {
-    grads.push_back(torch::randn_like(p) * 1e-2);
+    grads.push_back((torch::randn_like(p) * 1e-2).to(device));
     numel += p.numel();
     shapes.push_back(p.sizes().vec());
   }
 
   // Memory-bandwidth reference: a = b + s·c, 3 streams of `numel` floats.
-  auto b = torch::randn({numel}), c = torch::randn({numel}), a = torch::empty({numel});
+  auto b = torch::randn({numel}, device), c = torch::randn({numel}, device), a = torch::empty({numel}, device);
   torch::add_out(a, b, c, 0.5);
-  const double triad_ms = best_ms(quick ? 3 : 20, [&] { torch::add_out(a, b, c, 0.5); });
+  const double triad_ms = best_ms(device, quick ? 3 : 20, [&] { torch::add_out(a, b, c, 0.5); });
   const double bytes_per_ms = 3.0 * 4 * numel / triad_ms;
 
   nlohmann::json out;
   out["threads"] = threads;
+  out["device"] = device_name;
   out["parameters"] = numel;
   out["tensors"] = grads.size();
   out["shapes"] = shapes;
   out["triad_gb_per_s"] = bytes_per_ms / 1e6;
-  std::printf("ResNet-18 (CIFAR) parameter set: %lld parameters in %zu tensors, %d threads\n",
-              static_cast<long long>(numel), grads.size(), threads);
+  std::printf("ResNet-18 (CIFAR) parameter set: %lld parameters in %zu tensors, %d threads, on %s\n",
+              static_cast<long long>(numel), grads.size(), threads, device_name.c_str());
   std::printf("triad bandwidth: %.1f GB/s (%.3f ms for 3 x %.1f MB)\n\n", bytes_per_ms / 1e6, triad_ms,
               numel * 4 / 1e6);
   std::printf("%-14s %10s %10s %8s\n", "optimizer", "ms/step", "bound ms", "x bound");
@@ -119,7 +136,7 @@ int main(int argc, char** argv) {
     ResolveOptions options{"bench", "[optimizer." + name + "]", {"bench"}, {}, true, &registry};
     const Params params = resolve_params(nullptr, *entry->schema, options);
     std::vector<torch::Tensor> weights;
-    for (const auto& p : model->parameters()) weights.push_back(p.detach().clone().requires_grad_(true));
+    for (const auto& p : model->parameters()) weights.push_back(p.detach().to(device).clone().requires_grad_(true));
     auto set_grads = [&] {
       for (std::size_t i = 0; i < weights.size(); ++i) weights[i].mutable_grad() = grads[i].clone();
     };
@@ -130,12 +147,12 @@ int main(int argc, char** argv) {
     Closure closure = [&] {
       torch::NoGradGuard no_grad;
       for (std::size_t i = 0; i < weights.size(); ++i) weights[i].mutable_grad().copy_(grads[i]);
-      return torch::zeros({});
+      return torch::zeros({}, device);
     };
     optimizer->step(closure);  // creates the state
     const auto& caps = registry.capabilities(name);
-    const double closure_ms = best_ms(repeats, closure);
-    const double ms = best_ms(repeats, [&] {
+    const double closure_ms = best_ms(device, repeats, closure);
+    const double ms = best_ms(device, repeats, [&] {
                         for (int s = 0; s < steps; ++s) optimizer->step(closure);
                       }) / steps -
                       (caps.gradient_evaluations - 1) * closure_ms;

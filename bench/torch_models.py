@@ -91,7 +91,7 @@ class Attention(nn.Module):
             return y.view(b, y.size(1), self.heads, dh).transpose(1, 2)
 
         scores = split(self.q_lin(x)).matmul(split(self.k_lin(x)).transpose(-1, -2)) / math.sqrt(dh)
-        scores = scores.masked_fill(allowed.logical_not(), torch.finfo(torch.float32).min)
+        scores = scores.masked_fill(allowed.logical_not(), torch.finfo(scores.dtype).min)
         weights = F.dropout(torch.softmax(scores, -1), self.dropout, self.training)
         return self.out_lin(weights.matmul(split(self.v_lin(x))).transpose(1, 2).reshape(b, t, d))
 
@@ -130,8 +130,8 @@ class GptSmall(nn.Module):
 
     def forward(self, tokens):
         t = tokens.size(1)
-        causal = torch.ones(t, t, dtype=torch.bool).tril()
-        x = self.wte(tokens) + self.wpe(torch.arange(t)).unsqueeze(0)
+        causal = torch.ones(t, t, dtype=torch.bool, device=tokens.device).tril()
+        x = self.wte(tokens) + self.wpe(torch.arange(t, device=tokens.device)).unsqueeze(0)
         x = F.dropout(x, self.dropout, self.training)
         for block in self.h:
             x = block(x, causal)

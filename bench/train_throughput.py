@@ -3,14 +3,19 @@
 
 Both train the same model (op for op, the same parameter count) on the same synthetic data
 (written in the real file formats, which the host reads and the reference gets as tensors),
-with the same batch size, optimizer (Adam, lr 1e-3), loss, clipping and threads. The host's
-number is its fastest epoch after the first (which warms up), from metrics.jsonl; the reference,
-in a fresh interpreter, times as many epochs after the same warm-up, once as it is and once with
-the allocator and OpenMP settings the host makes. The fastest of 3 epochs tames this shared
-machine's noise (single epochs vary by ±15%). Also: the host's data pipeline alone (bench/data_loader,
-with the suite's augmentation), and host start-up with every plugin beside `import torch`.
+with the same batch size, optimizer (Adam, lr 1e-3), loss, clipping, threads, device and
+precision. The host's number is its fastest epoch after the first (which warms up), from
+metrics.jsonl; the reference, in a fresh interpreter, times as many epochs after the same warm-up
+in two loops: as a Python suite writes it (batches normalised per step, then copied to the device,
+foreach Adam, `loss.item()` every step) and as a performance-aware user writes it (every batch
+already float on the device, fused Adam, the loss read once an epoch). On CPU the first also runs
+with the allocator and OpenMP settings the host makes. The fastest of 3 epochs tames this shared
+machine's noise (single epochs vary by ±15%). Also, on CPU: the host's data pipeline alone
+(bench/data_loader, with the suite's augmentation); host start-up with every plugin beside
+`import torch`. On a GPU, each side's peak allocated device memory.
 
-usage: train_throughput.py HOST --json OUT [--quick] [--threads N] [--only MODEL] [--repeats R]
+usage: train_throughput.py HOST --json OUT [--quick] [--threads N] [--device cpu|cuda]
+                           [--precision fp32|bf16] [--only MODEL[,MODEL...]] [--repeats R]
 """
 import argparse
 import glob
@@ -36,14 +41,15 @@ CIFAR_STD = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)
 class Workload:
     """One row of the table: how to write its data, its experiment file and its PyTorch twin."""
 
-    def __init__(self, name, target, batch, steps, quick_steps, clip=0.0):
+    def __init__(self, name, target, batch, steps, quick_steps, gpu_steps, clip=0.0):
         self.name, self.target, self.batch, self.steps, self.quick_steps = name, target, batch, steps, quick_steps
+        self.gpu_steps = gpu_steps  # steps per epoch on a GPU, where a step takes milliseconds
         self.clip = clip  # the task's gradient clipping (global norm), 0 for none
 
 
 class CnnScratch(Workload):
     def __init__(self):
-        super().__init__("cnn_scratch", 1.0, 128, 100, 3)
+        super().__init__("cnn_scratch", 1.0, 128, 100, 3, 400)
 
     def prepare(self, root, steps, quick, g):
         self.images, self.labels = data_formats.mnist_like(root, steps * self.batch, 64, g)
@@ -65,7 +71,7 @@ class CnnScratch(Workload):
 
 class ResNet18(Workload):
     def __init__(self):
-        super().__init__("resnet18", 1.0, 128, 8, 2)
+        super().__init__("resnet18", 1.0, 128, 8, 2, 390)  # GPU: a CIFAR-10 epoch
 
     def prepare(self, root, steps, quick, g):
         self.images, self.labels = data_formats.cifar_like(root, steps * self.batch, 64, g)
@@ -89,7 +95,7 @@ class LstmSentiment(Workload):
     VOCABULARY = 20000
 
     def __init__(self):
-        super().__init__("lstm_sentiment", 1.3, 64, 40, 3, clip=1.0)
+        super().__init__("lstm_sentiment", 1.3, 64, 40, 3, 400, clip=1.0)
 
     def prepare(self, root, steps, quick, g):
         # Enough sentences to hold the whole vocabulary, as in the real SST-2.
@@ -119,7 +125,7 @@ class GptSmall(Workload):
     VOCABULARY, CONTEXT = 33278, 128  # WikiText-2's vocabulary with <pad>
 
     def __init__(self):
-        super().__init__("gpt_small", 1.3, 32, 8, 2, clip=1.0)
+        super().__init__("gpt_small", 1.3, 32, 8, 2, 300, clip=1.0)
 
     def prepare(self, root, steps, quick, g):
         self.vocabulary = 2000 if quick else self.VOCABULARY
@@ -149,7 +155,7 @@ class GptSmall(Workload):
 WORKLOADS = [CnnScratch(), ResNet18(), LstmSentiment(), GptSmall()]
 
 
-def experiment_toml(w, sections, out, threads, repeats):
+def experiment_toml(w, sections, out, threads, repeats, device, precision):
     return f"""name = "{w.name}"
 output_dir = "{out}"
 optimizers = ["adam"]
@@ -169,6 +175,8 @@ epochs = {1 + repeats}
 batch_size = {w.batch}
 seeds = [1]
 threads = {threads}
+device = "{device}"
+precision = "{precision}"
 scheduler = "none"
 early_stopping_patience = 0
 log_every_steps = 1000
@@ -190,7 +198,8 @@ def run_host(host, w, toml_path, out):
     timed = min(epochs[1:], key=lambda e: e["epoch_seconds"])  # the fastest epoch after the warm-up
     return {"samples_per_second": samples_per_epoch / timed["epoch_seconds"],
             "data_wait_fraction": timed["data_wait_seconds"] / timed["epoch_seconds"],
-            "parameters": summary["num_parameters"], "samples_per_epoch": samples_per_epoch}
+            "parameters": summary["num_parameters"], "samples_per_epoch": samples_per_epoch,
+            "peak_gpu_allocated_mb": summary.get("peak_gpu_allocated_mb")}
 
 
 def run_loader(host, toml_path):
@@ -204,41 +213,69 @@ def run_loader(host, toml_path):
     return json.load(open(result))
 
 
-def train_reference(w, quick, samples, repeats):
+def train_reference(w, quick, samples, repeats, device, precision, aware):
     """Trains on the first `samples` training samples (as many as the host's training split):
-    one epoch to warm up, then the fastest of `repeats` epochs."""
+    one epoch to warm up, then the fastest of `repeats` epochs. `aware`: the performance-aware
+    loop (batches prepared on the device before the epoch's clock starts, fused Adam, no
+    per-step read of the loss); else the loop as a Python suite writes it."""
     torch.manual_seed(1)
-    model = w.model(quick)
+    model = w.model(quick).to(device)
     model.train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=True if aware else None)
     g = torch.Generator().manual_seed(1)
 
-    def epoch():
-        seen, total = 0, 0.0
-        for inputs, target in w.batches(g, samples):
-            optimizer.zero_grad()
+    def on_device(inputs, target):
+        return tuple(x.to(device) for x in inputs), target.to(device)
+
+    def step(inputs, target):
+        optimizer.zero_grad()
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
             loss = w.loss(model(*inputs), target)
-            loss.backward()
-            if w.clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), w.clip)
-            optimizer.step()
-            total += loss.item()  # as a Python training loop logs its running loss
-            seen += len(target)
-        return seen
+        loss.backward()
+        if w.clip:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), w.clip)
+        optimizer.step()
+        return loss.detach()
+
+    def finish():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    def epoch():
+        seen = 0
+        if aware:
+            batches = [on_device(inputs, target) for inputs, target in w.batches(g, samples)]
+            finish()
+        start = time.perf_counter()
+        if aware:
+            total = torch.zeros((), device=device)
+            for inputs, target in batches:
+                total += step(inputs, target)
+                seen += len(target)
+            total.item()  # the epoch's mean loss, read once
+        else:
+            total = 0.0
+            for inputs, target in w.batches(g, samples):
+                total += step(*on_device(inputs, target)).item()  # as a Python loop logs its running loss
+                seen += len(target)
+        finish()
+        return seen / (time.perf_counter() - start)
 
     epoch()
-    best = 0.0
-    for _ in range(repeats):
-        start = time.perf_counter()
-        seen = epoch()
-        best = max(best, seen / (time.perf_counter() - start))
-    return {"samples_per_second": best, "parameters": sum(p.numel() for p in model.parameters())}
+    if device.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(device)
+    best = max(epoch() for _ in range(repeats))
+    result = {"samples_per_second": best, "parameters": sum(p.numel() for p in model.parameters())}
+    if device.type == "cuda":
+        result["peak_gpu_allocated_mb"] = torch.cuda.max_memory_allocated(device) / 2**20
+    return result
 
 
-def run_reference(args, w, samples, environment):
+def run_reference(args, w, samples, environment, aware):
     """The reference in a fresh interpreter, with `environment` added (the allocator settings)."""
     cmd = [sys.executable, os.path.abspath(__file__), args.host, "--reference", w.name, "--samples", str(samples),
-           "--threads", str(args.threads), "--repeats", str(args.repeats)] + (["--quick"] if args.quick else [])
+           "--threads", str(args.threads), "--repeats", str(args.repeats), "--device", args.device,
+           "--precision", args.precision] + (["--quick"] if args.quick else []) + (["--aware"] if aware else [])
     out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, env=dict(os.environ, **environment))
     return json.loads(out.stdout)
 
@@ -268,61 +305,88 @@ def main():
     ap.add_argument("--json")
     ap.add_argument("--quick", action="store_true", help="a few steps of small models, only to check it works")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
-    ap.add_argument("--only", help="one model")
+    ap.add_argument("--only", help="models, comma-separated")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: the host's precision = \"bf16\", the reference under bf16 autocast")
     ap.add_argument("--repeats", type=int, help="timed epochs on each side, the fastest counts (default 3; quick: 1)")
     ap.add_argument("--reference", help=argparse.SUPPRESS)  # internal: one reference run, JSON on stdout
     ap.add_argument("--samples", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--aware", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.device == "cuda" and not torch.cuda.is_available():
+        ap.error("--device cuda: this torch sees no GPU")
+    device = torch.device("cuda:0" if args.device == "cuda" else "cpu")
+    gpu = device.type == "cuda"
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
     torch.set_num_threads(args.threads)
-    workloads = [w for w in WORKLOADS if w.name in (args.reference or args.only or w.name,)]
+    chosen = args.reference or args.only
+    workloads = [w for w in WORKLOADS if not chosen or w.name in chosen.split(",")]
+    steps_of = lambda w: w.quick_steps if args.quick else (w.gpu_steps if gpu else w.steps)  # noqa: E731
     if args.reference:
         w = workloads[0]
         with tempfile.TemporaryDirectory() as tmp:  # the same data again: the same generator seed
-            w.prepare(tmp, w.quick_steps if args.quick else w.steps, args.quick, torch.Generator().manual_seed(0))
-        print(json.dumps(train_reference(w, args.quick, args.samples, args.repeats)))
+            w.prepare(tmp, steps_of(w), args.quick, torch.Generator().manual_seed(0))
+        print(json.dumps(train_reference(w, args.quick, args.samples, args.repeats, device, args.precision, args.aware)))
         return
     if not args.json:
         ap.error("--json is required")
-    results = {"threads": args.threads, "torch": torch.__version__, "workloads": {},
-               "startup": startup(args.host, 3 if args.quick else 11)}
+    results = {"threads": args.threads, "torch": torch.__version__, "device": args.device,
+               "gpu": torch.cuda.get_device_name(device) if gpu else None, "precision": args.precision,
+               "workloads": {}, "startup": startup(args.host, 3 if args.quick else 11)}
     with tempfile.TemporaryDirectory() as tmp:
         for w in workloads:
-            steps = w.quick_steps if args.quick else w.steps
-            sections = w.prepare(os.path.join(tmp, "data", w.name), steps, args.quick, torch.Generator().manual_seed(0))
+            sections = w.prepare(os.path.join(tmp, "data", w.name), steps_of(w), args.quick,
+                                 torch.Generator().manual_seed(0))
             toml_path = os.path.join(tmp, w.name + ".toml")
             with open(toml_path, "w") as f:
-                f.write(experiment_toml(w, sections, os.path.join(tmp, "results"), args.threads, args.repeats))
+                f.write(experiment_toml(w, sections, os.path.join(tmp, "results"), args.threads, args.repeats,
+                                        args.device, args.precision))
             host = run_host(args.host, w, toml_path, os.path.join(tmp, "results"))
-            python = run_reference(args, w, host["samples_per_epoch"], {})
-            python_tuned = run_reference(args, w, host["samples_per_epoch"], HOST_SETTINGS)
-            if python["parameters"] != host["parameters"]:
-                raise RuntimeError(f"{w.name}: the reference has {python['parameters']} parameters, "
+            row = {"batch": w.batch, "target": 1.0 if gpu else w.target, "host": host,
+                   "python": run_reference(args, w, host["samples_per_epoch"], {}, aware=False),
+                   "python_aware": run_reference(args, w, host["samples_per_epoch"], {}, aware=True)}
+            if row["python"]["parameters"] != host["parameters"]:
+                raise RuntimeError(f"{w.name}: the reference has {row['python']['parameters']} parameters, "
                                    f"the host's model {host['parameters']}")
-            results["workloads"][w.name] = {"batch": w.batch, "target": w.target, "host": host, "python": python,
-                                            "python_host_settings": python_tuned, "loader": run_loader(args.host, toml_path)}
+            if not gpu:  # the host's CPU settings, and its CPU data pipeline alone
+                row["python_host_settings"] = run_reference(args, w, host["samples_per_epoch"], HOST_SETTINGS, False)
+                row["loader"] = run_loader(args.host, toml_path)
+            results["workloads"][w.name] = row
             print(f"{w.name}: optbench {host['samples_per_second']:.1f} samples/s, "
-                  f"PyTorch {python['samples_per_second']:.1f} samples/s", file=sys.stderr)
+                  f"PyTorch {row['python']['samples_per_second']:.1f} samples/s, "
+                  f"performance-aware PyTorch {row['python_aware']['samples_per_second']:.1f}", file=sys.stderr)
     with open(args.json, "w") as f:
         json.dump(results, f, indent=2)
     print_table(results)
 
 
 def print_table(results):
-    print(f"{results['threads']} threads, PyTorch {results['torch']} (samples/s of training; the loader column is "
-          "the host's data pipeline alone, with augmentation, as a multiple of the training rate)")
-    print(f"{'model':<15}{'batch':>6}{'optbench':>10}{'PyTorch':>10}{'ratio':>8}{'target':>8}"
-          f"{'vs PyTorch+settings':>21}{'data wait':>11}{'loader':>9}")
+    gpu = results["device"] == "cuda"
+    where = f"on {results['gpu']}" if gpu else f"{results['threads']} threads"
+    print(f"{where}, {results['precision']}, PyTorch {results['torch']} (samples/s of training; 'aware' is the "
+          "performance-aware PyTorch loop" + ("" if gpu else "; the loader column is the host's data pipeline "
+                                                          "alone, with augmentation, as a multiple of the training rate") + ")")
+    extra = f"{'peak MB':>9}{'PyTorch MB':>12}" if gpu else f"{'vs PyTorch+settings':>21}{'data wait':>11}{'loader':>9}"
+    print(f"{'model':<15}{'batch':>6}{'optbench':>10}{'PyTorch':>10}{'ratio':>8}{'aware':>10}{'ratio':>8}{'target':>8}"
+          + extra)
     for name, r in results["workloads"].items():
         ours = r["host"]["samples_per_second"]
-        print(f"{name:<15}{r['batch']:>6}{ours:>10.1f}{r['python']['samples_per_second']:>10.1f}"
-              f"{ours / r['python']['samples_per_second']:>7.2f}x{r['target']:>7.1f}x"
-              f"{ours / r['python_host_settings']['samples_per_second']:>20.2f}x"
-              f"{100 * r['host']['data_wait_fraction']:>10.1f}%{r['loader']['samples_per_second'] / ours:>8.0f}x")
+        plain, aware = r["python"]["samples_per_second"], r["python_aware"]["samples_per_second"]
+        line = (f"{name:<15}{r['batch']:>6}{ours:>10.1f}{plain:>10.1f}{ours / plain:>7.2f}x"
+                f"{aware:>10.1f}{ours / aware:>7.2f}x{r['target']:>7.1f}x")
+        if gpu:
+            line += f"{r['host']['peak_gpu_allocated_mb'] or 0:>9.0f}{r['python_aware']['peak_gpu_allocated_mb']:>12.0f}"
+        else:
+            line += (f"{ours / r['python_host_settings']['samples_per_second']:>20.2f}x"
+                     f"{100 * r['host']['data_wait_fraction']:>10.1f}%{r['loader']['samples_per_second'] / ours:>8.0f}x")
+        print(line)
     s = results["startup"]
     print(f"start-up: optbench-host plugins (all plugins loaded) {s['host_plugins_seconds']:.3f} s (target < 0.5 s); "
           f"python3 -c 'import torch' {s['python_import_torch_seconds']:.3f} s")
+    if gpu:
+        print("target (the GPU issue): optbench at least 1.0x the performance-aware loop, in fp32 and in bf16")
 
 
 if __name__ == "__main__":

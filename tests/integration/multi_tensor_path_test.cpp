@@ -1,9 +1,12 @@
 // The multi-tensor (_foreach_) path of the optimizer plugins, the one GPUs take, against
 // LibTorch's own torch::optim implementations, which apply the same single-tensor math as
 // torch.optim (float64). CTest runs this file with OPTBENCH_FUSED=0, so that the plugins take the
-// multi-tensor path on CPU too. Some parameters go without a gradient on some steps: each counts
+// multi-tensor path on CPU too, and again with OPTBENCH_FUSED=aten, so that SGD, Adam and AdamW
+// take ATen's fused kernels, CUDA's path for them. Some parameters go without a gradient on some steps: each counts
 // its own steps, as torch.optim's do.
 #include <gtest/gtest.h>
+#include <cstdlib>
+#include <string>
 #include <torch/torch.h>
 
 #include <optbench/fused.h>
@@ -51,9 +54,44 @@ double against_torch_optim(const std::string& name, const std::string& toml_para
   return worst;
 }
 
+bool aten_run() {
+  const char* v = std::getenv("OPTBENCH_FUSED");
+  return v && std::string(v) == "aten";
+}
+
 TEST(MultiTensorPath, IsTaken) {
   ASSERT_FALSE(optbench::fusable({torch::zeros({4}, torch::kFloat64)}))
-      << "run with OPTBENCH_FUSED=0 (CTest does), or the fused CPU path is what this compares";
+      << "run with OPTBENCH_FUSED=0 or aten (CTest does), or the fused CPU path is what this compares";
+  const std::vector<torch::Tensor> w = {torch::zeros({4}, torch::kFloat64), torch::zeros({2, 3}, torch::kFloat64)};
+  const std::vector<torch::Tensor> g = {torch::ones({4}, torch::kFloat64), torch::ones({2, 3}, torch::kFloat64)};
+  EXPECT_EQ(optbench::aten_fusable({w, g}), aten_run());
+  // A gradient laid out unlike its parameter, or of another dtype, keeps the group off ATen's kernels.
+  const std::vector<torch::Tensor> transposed = {g[0], torch::ones({3, 2}, torch::kFloat64).t()};
+  EXPECT_FALSE(optbench::aten_fusable({w, transposed}));
+  const std::vector<torch::Tensor> float32 = {g[0], g[1].to(torch::kFloat32)};
+  EXPECT_FALSE(optbench::aten_fusable({w, float32}));
+}
+
+TEST(DeviceStepCounts, FollowTheHostCountsAndAdvanceInPlace) {
+  ParamGroup group;
+  group.params = {torch::zeros({2}), torch::zeros({3})};
+  GroupLists both{group, group.params, group.params, {{0, 0}, {0, 1}}};
+  GroupLists second{group, {group.params[1]}, {group.params[1]}, {{0, 1}}};
+  DeviceStepCounts counts;
+  auto first_step = counts.advance(both, {1, 1});
+  EXPECT_EQ(first_step[0].item<float>(), 1);
+  EXPECT_EQ(first_step[0].scalar_type(), torch::kFloat);
+  auto next = counts.advance(second, {2});  // only the second parameter had a gradient
+  EXPECT_EQ(next[0].item<float>(), 2);
+  EXPECT_TRUE(next[0].is_same(first_step[1]));  // advanced on the device, not made anew
+  auto after = counts.advance(both, {2, 3});
+  EXPECT_EQ(after[0].item<float>(), 2);
+  EXPECT_EQ(after[1].item<float>(), 3);
+  // A count that jumps (a step taken on another path, or state loaded) is made afresh.
+  auto loaded = counts.advance(both, {7, 4});
+  EXPECT_EQ(loaded[0].item<float>(), 7);
+  EXPECT_FALSE(loaded[0].is_same(after[0]));
+  EXPECT_EQ(loaded[1].item<float>(), 4);
 }
 
 TEST(MultiTensorPath, SgdEqualsTorchOptim) {

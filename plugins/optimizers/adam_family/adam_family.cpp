@@ -1,7 +1,8 @@
 // Adam (Kingma & Ba 2015, arXiv:1412.6980), AdamW (Loshchilov & Hutter 2019,
 // arXiv:1711.05101) and RAdam (Liu et al. 2020, arXiv:1908.03265), exactly as
 // torch.optim.Adam/AdamW/RAdam 1.13 (single-tensor path), including AMSGrad (Reddi et al. 2018).
-// Each group steps in fused passes per tensor on CPU, else in multi-tensor (_foreach_) ops.
+// Each group steps in fused passes per tensor on CPU, in ATen's fused Adam/AdamW kernel on CUDA
+// (Adam and AdamW; the same math, rounded in the kernel's order), else in multi-tensor ops.
 #include <optbench/sdk.h>
 
 #include <cmath>
@@ -45,6 +46,17 @@ class Adam final : public optbench::Optimizer {
         }
         return;
       }
+      if (optbench::aten_fusable({l.params, l.grads, m, v, v_max})) {
+        const auto on_device = device_steps_.advance(l, steps);
+        const std::vector<torch::Tensor> maxima = amsgrad_ ? v_max : std::vector<torch::Tensor>{};
+        if (decoupled_)
+          at::_fused_adamw_(l.params, l.grads, m, v, maxima, on_device, group.lr, beta1_, beta2_, group.weight_decay,
+                            eps_, amsgrad_, /*maximize=*/false);
+        else
+          at::_fused_adam_(l.params, l.grads, m, v, maxima, on_device, group.lr, beta1_, beta2_, group.weight_decay,
+                           eps_, amsgrad_, /*maximize=*/false);
+        return;
+      }
       // Multi-tensor path, each op as torch.optim.Adam's single-tensor loop applies it to one tensor.
       std::vector<torch::Tensor> grads = l.grads;
       if (group.weight_decay != 0) {
@@ -68,6 +80,7 @@ class Adam final : public optbench::Optimizer {
  private:
   double beta1_, beta2_, eps_;
   bool amsgrad_, decoupled_;
+  optbench::DeviceStepCounts device_steps_;  // for ATen's fused kernel
 };
 
 // RAdam as torch 1.13: L2 weight decay only; the rectified step once ρ_t > 5.

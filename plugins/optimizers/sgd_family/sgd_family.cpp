@@ -17,10 +17,12 @@ class Sgd final : public optbench::Optimizer {
   }
 
   // Multi-tensor (_foreach_) ops per group, each as torch.optim.SGD's single-tensor loop applies
-  // it to one tensor. LibTorch's in-place ops are already bandwidth-bound on CPU: no fused path.
+  // it to one tensor; on CUDA, ATen's fused SGD kernel. LibTorch's in-place ops are already
+  // bandwidth-bound on CPU: no fused CPU path.
   void step(const optbench::Closure&) override {
     for_each_group([&](const optbench::GroupLists& l) {
       const optbench::ParamGroup& group = l.group;
+      if (fused_step(l)) return;
       std::vector<torch::Tensor> d = l.grads;
       if (group.weight_decay != 0) d = torch::_foreach_add(d, l.params, group.weight_decay);  // d = g + λw
       if (momentum_ != 0) {
@@ -48,6 +50,43 @@ class Sgd final : public optbench::Optimizer {
   }
 
  private:
+  // ATen's fused SGD, where the tensors allow it (optbench/fused.h). Its first step sets the
+  // momentum buffer to d, undamped (as torch 1.13), for a whole call: parameters whose buffer is
+  // new go in a call of their own.
+  bool fused_step(const optbench::GroupLists& l) {
+    if (momentum_ == 0) {
+      if (!optbench::aten_fusable({l.params, l.grads})) return false;
+      at::_fused_sgd_(l.params, l.grads, {}, l.group.weight_decay, 0.0, l.group.lr, dampening_, nesterov_,
+                      /*maximize=*/false, /*is_first_step=*/false);
+      return true;
+    }
+    std::vector<torch::Tensor> buffers;
+    for (const auto& ref : l.refs) {
+      auto& tensors = state(ref).tensors;
+      auto it = tensors.find("momentum_buffer");
+      buffers.push_back(it == tensors.end() ? torch::Tensor() : it->second);
+    }
+    if (!optbench::aten_fusable({l.params, l.grads, buffers})) return false;
+    std::vector<bool> is_new;
+    for (const auto& b : buffers) is_new.push_back(!b.defined());
+    for (const bool first : {true, false}) {
+      std::vector<torch::Tensor> params, grads, group_buffers;
+      for (std::size_t i = 0; i < l.refs.size(); ++i) {
+        if (is_new[i] != first) continue;
+        if (first)
+          buffers[i] = state(l.refs[i]).tensors["momentum_buffer"] =
+              torch::empty_like(l.params[i], torch::MemoryFormat::Preserve);
+        params.push_back(l.params[i]);
+        grads.push_back(l.grads[i]);
+        group_buffers.push_back(buffers[i]);
+      }
+      if (!params.empty())
+        at::_fused_sgd_(params, grads, group_buffers, l.group.weight_decay, momentum_, l.group.lr, dampening_,
+                        nesterov_, /*maximize=*/false, /*is_first_step=*/first);
+    }
+    return true;
+  }
+
   double momentum_, dampening_;
   bool nesterov_;
 };
