@@ -5,8 +5,6 @@
 // take ATen's fused kernels, CUDA's path for them. Some parameters go without a gradient on some steps: each counts
 // its own steps, as torch.optim's do.
 #include <gtest/gtest.h>
-#include <cstdlib>
-#include <string>
 #include <torch/torch.h>
 
 #include <optbench/fused.h>
@@ -54,17 +52,12 @@ double against_torch_optim(const std::string& name, const std::string& toml_para
   return worst;
 }
 
-bool aten_run() {
-  const char* v = std::getenv("OPTBENCH_FUSED");
-  return v && std::string(v) == "aten";
-}
-
 TEST(MultiTensorPath, IsTaken) {
   ASSERT_FALSE(optbench::fusable({torch::zeros({4}, torch::kFloat64)}))
       << "run with OPTBENCH_FUSED=0 or aten (CTest does), or the fused CPU path is what this compares";
   const std::vector<torch::Tensor> w = {torch::zeros({4}, torch::kFloat64), torch::zeros({2, 3}, torch::kFloat64)};
   const std::vector<torch::Tensor> g = {torch::ones({4}, torch::kFloat64), torch::ones({2, 3}, torch::kFloat64)};
-  EXPECT_EQ(optbench::aten_fusable({w, g}), aten_run());
+  EXPECT_EQ(optbench::aten_fusable({w, g}), optbench::fused_kernels() == optbench::FusedKernels::kAten);
   // A gradient laid out unlike its parameter, or of another dtype, keeps the group off ATen's kernels.
   const std::vector<torch::Tensor> transposed = {g[0], torch::ones({3, 2}, torch::kFloat64).t()};
   EXPECT_FALSE(optbench::aten_fusable({w, transposed}));
