@@ -20,7 +20,7 @@ TEST_F(HostTest, PluginsListsInTreeComponents) {
   for (const char* c : {"optimizer sgd\n", "optimizer sgd_momentum", "optimizer rmsprop", "optimizer adagrad",
                         "optimizer adadelta", "optimizer adam\n", "optimizer adamw", "optimizer radam",
                         "optimizer lion", "optimizer lars", "optimizer lamb", "optimizer adabelief",
-                        "optimizer yogi", "optimizer adafactor", "optimizer sam", "optimizer gsam",
+                        "optimizer yogi", "optimizer adafactor", "optimizer sam", "optimizer gsam", "optimizer nadamw",
                         "dataset mnist", "dataset fashion_mnist", "dataset cifar10", "model cnn_scratch",
                         "model resnet18", "task image_classification", "dataset sst2\n", "dataset imdb",
                         "dataset wikitext2", "dataset ptb_text_only", "model lstm_sentiment",
