@@ -21,6 +21,7 @@ TEST_F(HostTest, PluginsListsInTreeComponents) {
                         "optimizer adadelta", "optimizer adam\n", "optimizer adamw", "optimizer radam",
                         "optimizer lion", "optimizer lars", "optimizer lamb", "optimizer adabelief",
                         "optimizer yogi", "optimizer adafactor", "optimizer sam", "optimizer gsam", "optimizer nadamw",
+                        "optimizer ademamix", "optimizer mars",
                         "dataset mnist", "dataset fashion_mnist", "dataset cifar10", "model cnn_scratch",
                         "model resnet18", "task image_classification", "dataset sst2\n", "dataset imdb",
                         "dataset wikitext2", "dataset ptb_text_only", "model lstm_sentiment",
