@@ -1,10 +1,12 @@
-// Optimizer step cost on ResNet-18's parameter set (CIFAR stem: 11.2 M parameters in 62 tensors,
-// random gradients), for every optimizer plugin found, beside a memory-bandwidth reference
-// measured in the same run: a STREAM-like triad a = b + s·c over the same number of elements.
-// On a GPU (--device cuda) each timing waits for the device at its end, so that it counts the
-// kernels' work, not only their launches.
+// Optimizer step cost on a model's parameter set (ResNet-18 with the CIFAR stem: 11.2 M parameters
+// in 62 tensors; gpt_small on WikiText-2's vocabulary: 11.7 M in 68), random gradients, for every
+// optimizer plugin found, beside a memory-bandwidth reference measured in the same run: a
+// STREAM-like triad a = b + s·c over the same number of elements, and the bytes of state each
+// optimizer keeps. On a GPU (--device cuda) each timing waits for the device at its end, so that
+// it counts the kernels' work, not only their launches.
 //
-//   optimizer_step [--quick] [--threads N] [--device cpu|cuda] [--only NAME] [--json FILE]
+//   optimizer_step [--quick] [--threads N] [--device cpu|cuda] [--model resnet18|gpt_small]
+//                  [--only NAME] [--json FILE]
 //
 // Bound per optimizer: the bytes it must move at least, at the triad's bandwidth (see
 // min_streams). SAM/GSAM's closure restores the stored gradients; its time is measured alone and
@@ -19,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "common/toml_params.h"
@@ -64,12 +67,48 @@ double min_streams(const std::string& name, double state_per_parameter) {
   return elementwise;
 }
 
+// The data a model is built for: CIFAR-10 images, or WikiText-2's 33,278-token vocabulary in
+// blocks of 128 tokens (train_throughput.py's workloads).
+DataSpec data_for(const std::string& model) {
+  DataSpec spec;
+  if (model == "resnet18") {
+    spec.modality = "image";
+    spec.num_classes = 10;
+    spec.input_shape = {3, 32, 32};
+  } else {
+    spec.modality = "text";
+    spec.input_shape = {128};
+    for (int i = 0; i < 33278; ++i) spec.vocabulary.push_back("w" + std::to_string(i));
+    spec.pad_id = 0;
+    spec.attributes["target"] = "next_token";
+  }
+  return spec;
+}
+
+// Bytes of the state tensors an optimizer checkpoints (host-side counters, "#" keys, left out).
+std::int64_t state_bytes(const Optimizer& optimizer) {
+  torch::serialize::OutputArchive out;
+  optimizer.save(out);
+  std::stringstream buffer;
+  out.save_to(buffer);
+  torch::serialize::InputArchive in;
+  in.load_from(buffer);
+  std::int64_t bytes = 0;
+  for (const auto& key : in.keys()) {
+    if (key.find(".#") != std::string::npos) continue;
+    torch::Tensor t;
+    in.read(key, t);
+    bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
+  }
+  return bytes;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   bool quick = false;
   int threads = static_cast<int>(std::thread::hardware_concurrency());
-  std::string json_path, only, device_name = "cpu";
+  std::string json_path, only, device_name = "cpu", model_name = "resnet18";
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--quick") quick = true;
@@ -77,10 +116,16 @@ int main(int argc, char** argv) {
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
     else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else if (a == "--device" && i + 1 < argc) device_name = argv[++i];
+    else if (a == "--model" && i + 1 < argc) model_name = argv[++i];
     else {
-      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--device cpu|cuda] [--only NAME] [--json FILE]\n");
+      std::fprintf(stderr, "usage: optimizer_step [--quick] [--threads N] [--device cpu|cuda] "
+                           "[--model resnet18|gpt_small] [--only NAME] [--json FILE]\n");
       return 2;
     }
+  }
+  if (model_name != "resnet18" && model_name != "gpt_small") {
+    std::fprintf(stderr, "optimizer_step: --model is resnet18 or gpt_small\n");
+    return 2;
   }
   if (device_name != "cpu" && !(device_name == "cuda" && torch::cuda::is_available())) {
     std::fprintf(stderr, "optimizer_step: --device is cpu or cuda (cuda needs a GPU and LibTorch with CUDA)\n");
@@ -94,13 +139,10 @@ int main(int argc, char** argv) {
   const auto search = resolve_plugin_search({}, "", boost::dll::program_location().parent_path());
   for (const auto& d : search.directories) registry.load_directory(d.path, search.disabled);
 
-  DataSpec spec;
-  spec.modality = "image";
-  spec.num_classes = 10;
-  spec.input_shape = {3, 32, 32};
   ResolveOptions model_options{"bench", "[model]", {"bench"}, {}, true, &registry};
-  auto model = registry.make_model("resnet18", resolve_params(nullptr, *registry.find(Kind::kModel, "resnet18")->schema,
-                                                              model_options), spec);
+  auto model = registry.make_model(
+      model_name, resolve_params(nullptr, *registry.find(Kind::kModel, model_name)->schema, model_options),
+      data_for(model_name));
   torch::manual_seed(0);
   std::vector<torch::Tensor> grads;
   std::int64_t numel = 0;
@@ -120,15 +162,16 @@ int main(int argc, char** argv) {
   nlohmann::json out;
   out["threads"] = threads;
   out["device"] = device_name;
+  out["model"] = model_name;
   out["parameters"] = numel;
   out["tensors"] = grads.size();
   out["shapes"] = shapes;
   out["triad_gb_per_s"] = bytes_per_ms / 1e6;
-  std::printf("ResNet-18 (CIFAR) parameter set: %lld parameters in %zu tensors, %d threads, on %s\n",
+  std::printf("%s parameter set: %lld parameters in %zu tensors, %d threads, on %s\n", model_name.c_str(),
               static_cast<long long>(numel), grads.size(), threads, device_name.c_str());
   std::printf("triad bandwidth: %.1f GB/s (%.3f ms for 3 x %.1f MB)\n\n", bytes_per_ms / 1e6, triad_ms,
               numel * 4 / 1e6);
-  std::printf("%-14s %10s %10s %8s\n", "optimizer", "ms/step", "bound ms", "x bound");
+  std::printf("%-20s %10s %10s %8s %10s\n", "optimizer", "ms/step", "bound ms", "x bound", "state MB");
 
   for (const auto& name : registry.names(Kind::kOptimizer)) {
     if (!only.empty() && name != only) continue;
@@ -158,8 +201,9 @@ int main(int argc, char** argv) {
                       (caps.gradient_evaluations - 1) * closure_ms;
     const double streams = min_streams(name, caps.state_per_parameter);
     const double bound = streams * 4 * numel / bytes_per_ms;
-    std::printf("%-14s %10.3f %10.3f %8.2f\n", name.c_str(), ms, bound, ms / bound);
-    out["optimizers"][name] = {{"ms_per_step", ms}, {"bound_ms", bound}, {"streams", streams}};
+    const std::int64_t state = state_bytes(*optimizer);
+    std::printf("%-20s %10.3f %10.3f %8.2f %10.1f\n", name.c_str(), ms, bound, ms / bound, state / 1e6);
+    out["optimizers"][name] = {{"ms_per_step", ms}, {"bound_ms", bound}, {"streams", streams}, {"state_bytes", state}};
   }
   if (!json_path.empty()) std::ofstream(json_path) << out.dump(2) << "\n";
   return 0;

@@ -188,6 +188,33 @@ int run_conformance(const std::string& name, const PluginRegistry& registry) {
     if (bit_equal(values(*a), values(*b))) return {"state save/load round trip", "pass", "resumed run equals the uninterrupted one bit for bit"};
     return {"state save/load round trip", "FAIL", "resumed run differs by up to " + format_number(max_diff(values(*a), values(*b)))};
   });
+  guarded("eval/train round trip", [&]() -> Check {
+    const std::string label = "eval/train round trip";
+    auto a = make_trial(registry, name, defaults, shifted, {start}, 1);
+    auto b = make_trial(registry, name, defaults, shifted, {start}, 1);
+    for (int t = 0; t < 5; ++t) {
+      a->step();
+      b->step();
+    }
+    const auto training = values(*b);
+    b->optimizer->eval();
+    const auto evaluated = values(*b);
+    b->optimizer->train();
+    for (int t = 0; t < 5; ++t) {
+      a->step();
+      b->step();
+    }
+    const double swapped = max_diff(training, evaluated);
+    if (!bit_equal(training, evaluated) && !caps.evaluation_weights)
+      return {label, "FAIL", "eval() changed the parameters by up to " + format_number(swapped) +
+                                 " but the optimizer does not declare evaluation_weights"};
+    if (!bit_equal(values(*a), values(*b)))
+      return {label, "FAIL", "training after eval() and train() differs by up to " +
+                                 format_number(max_diff(values(*a), values(*b)))};
+    if (bit_equal(training, evaluated)) return {label, "pass", "eval() and train() leave the run as it was"};
+    return {label, "pass", "eval() puts other weights in (by up to " + format_number(swapped) +
+                               "); after train() the run goes on bit for bit"};
+  });
   guarded("zero gradients", [&]() -> Check {
     Problem flat;
     flat.type = "quadratic";

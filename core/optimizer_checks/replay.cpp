@@ -89,6 +89,24 @@ toml::table to_toml(const json& j) {
   return t;
 }
 
+// The parameters' names and roles as a model would give them: the MLP's two nn.Linear layers
+// (net.0, net.2; net.2 is the output layer), Rosenbrock's point as a module-less tensor.
+void name_parameters(ParamGroup& group, const Problem& problem, const json& problem_json, const fs::path& file) {
+  if (!problem_json.contains("param_names")) return;
+  group.names = problem_json["param_names"].get<std::vector<std::string>>();
+  if (group.names.size() != group.params.size())
+    throw std::runtime_error(file.string() + ": param_names has " + std::to_string(group.names.size()) +
+                             " names for " + std::to_string(group.params.size()) + " parameters");
+  for (const auto& name : group.names) {
+    ParamRole role;
+    if (problem.type == "mlp") {
+      role.module = ModuleKind::kLinear;
+      role.output_layer = name.rfind("net.2.", 0) == 0;
+    }
+    group.roles.push_back(role);
+  }
+}
+
 struct Deviation {
   double worst_abs = 0.0;   // max |ours - ref|
   double worst_ratio = 0.0;  // max |ours - ref| / (atol + rtol |ref|): > 1 fails
@@ -105,7 +123,8 @@ int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
   const fs::path path = path_in;
   const json golden = read_json_file(path);
   const fs::path problem_file = path.parent_path() / "_problem.json";
-  const Problem problem = load_problem(problem_file, read_json_file(problem_file));
+  const json problem_json = read_json_file(problem_file);
+  const Problem problem = load_problem(problem_file, problem_json);
   const std::string optimizer = field(golden, "optimizer", path).get<std::string>();
   const CatalogEntry* entry = registry.find(Kind::kOptimizer, optimizer);
   if (!entry)
@@ -132,7 +151,10 @@ int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
                             .requires_grad_(true));
     ParamGroup group;
     group.params = weights;
+    name_parameters(group, problem, problem_json, problem_file);
+    const auto steps = field(c, "steps", path).get<std::int64_t>();
     auto opt = registry.make_optimizer(optimizer, {group}, params);
+    opt->set_planned_steps(steps);
 
     // The reference's protocol: zero_grad, loss, backward, record loss, step(closure), record params.
     auto closure = [&]() {
@@ -141,24 +163,33 @@ int replay_golden(const std::string& path_in, const PluginRegistry& registry) {
       return loss.detach();
     };
     Deviation loss_dev, param_dev;
-    const auto steps = field(c, "steps", path).get<std::int64_t>();
     const auto& losses = field(c, "losses", path);
     const auto& trajectory = field(c, "params", path);
+    auto flat_params = [&] {
+      std::vector<torch::Tensor> flat;
+      for (const auto& w : weights) flat.push_back(w.detach().reshape({-1}).to(torch::kFloat64));
+      return torch::cat(flat);
+    };
+    auto compare = [&](const json& reference, Deviation& deviation, const std::string& what) {
+      const auto ours = flat_params();
+      const auto ref = reference.get<std::vector<double>>();
+      if (static_cast<std::int64_t>(ref.size()) != ours.numel())
+        throw std::runtime_error(path.string() + ": case " + name + " " + what + " has " + std::to_string(ref.size()) +
+                                 " parameter values, the problem " + std::to_string(ours.numel()));
+      auto acc = ours.accessor<double, 1>();
+      for (std::size_t k = 0; k < ref.size(); ++k) deviation.add(acc[k], ref[k], rtol, atol);
+    };
     for (std::int64_t t = 0; t < steps; ++t) {
       opt->zero_grad();
       auto loss = closure();
       loss_dev.add(loss.item<double>(), losses[t].get<double>(), rtol, atol);
       opt->step(closure);
-      std::vector<torch::Tensor> flat;
-      for (const auto& w : weights) flat.push_back(w.detach().reshape({-1}).to(torch::kFloat64));
-      auto ours = torch::cat(flat);
-      const auto ref = trajectory[t].get<std::vector<double>>();
-      if (static_cast<std::int64_t>(ref.size()) != ours.numel())
-        throw std::runtime_error(path.string() + ": case " + name + " step " + std::to_string(t + 1) +
-                                 " has " + std::to_string(ref.size()) + " parameter values, the problem " +
-                                 std::to_string(ours.numel()));
-      auto acc = ours.accessor<double, 1>();
-      for (std::size_t k = 0; k < ref.size(); ++k) param_dev.add(acc[k], ref[k], rtol, atol);
+      compare(trajectory[t], param_dev, "step " + std::to_string(t + 1));
+    }
+    // Schedule-free files also hold the evaluation-mode parameters after the last step.
+    if (c.contains("eval_params")) {
+      opt->eval();
+      compare(c["eval_params"], param_dev, "eval_params");
     }
     const bool ok = loss_dev.worst_ratio <= 1.0 && param_dev.worst_ratio <= 1.0;
     if (!ok) ++failures;

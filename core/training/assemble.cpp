@@ -11,8 +11,14 @@ namespace optbench::core {
 
 namespace {
 
-bool module_is_norm(const torch::nn::Module& m) {
-  return m.name().find("Norm") != std::string::npos;  // BatchNorm2dImpl, LayerNormImpl, GroupNormImpl...
+// The kind of a module, from its LibTorch type name (torch::nn::Conv2dImpl, LayerNormImpl...).
+ModuleKind module_kind(const torch::nn::Module& m) {
+  const std::string type = m.name();
+  if (type.find("Norm") != std::string::npos) return ModuleKind::kNorm;  // BatchNorm2d, LayerNorm, GroupNorm...
+  if (type.find("Embedding") != std::string::npos) return ModuleKind::kEmbedding;
+  if (type.find("Conv") != std::string::npos) return ModuleKind::kConv;
+  if (type.find("Linear") != std::string::npos) return ModuleKind::kLinear;
+  return ModuleKind::kOther;
 }
 
 bool excluded(const std::string& name, bool in_norm_module, const std::vector<std::string>& patterns) {
@@ -24,19 +30,42 @@ bool excluded(const std::string& name, bool in_norm_module, const std::vector<st
   return false;
 }
 
+std::string qualified_name(const std::string& module, const std::string& parameter) {
+  return module.empty() ? parameter : module + "." + parameter;
+}
+
+// The output layer's parameters: the model's own answer, else those of the last registered
+// module that holds a matrix.
+std::vector<std::string> output_parameters(const Model& model) {
+  std::vector<std::string> names = model.output_parameters();
+  if (!names.empty()) return names;
+  for (const auto& item : model.named_modules("", /*include_self=*/true)) {
+    std::vector<std::string> own;
+    bool matrix = false;
+    for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
+      own.push_back(qualified_name(item.key(), p.key()));
+      matrix = matrix || p.value().dim() >= 2;
+    }
+    if (matrix) names = own;
+  }
+  return names;
+}
+
 }  // namespace
 
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude) {
+std::vector<ParamGroup> make_param_groups(Model& model, const std::vector<std::string>& exclude) {
   ParamGroup decay, no_decay;
   no_decay.decay = false;
+  const std::vector<std::string> output = output_parameters(model);
   for (const auto& item : model.named_modules("", /*include_self=*/true)) {
-    const bool norm = module_is_norm(*item.value());
+    const ModuleKind kind = module_kind(*item.value());
     for (const auto& p : item.value()->named_parameters(/*recurse=*/false)) {
       if (!p.value().requires_grad()) continue;
-      const std::string name = item.key().empty() ? p.key() : item.key() + "." + p.key();
-      ParamGroup& g = excluded(name, norm, exclude) ? no_decay : decay;
+      const std::string name = qualified_name(item.key(), p.key());
+      ParamGroup& g = excluded(name, kind == ModuleKind::kNorm, exclude) ? no_decay : decay;
       g.params.push_back(p.value());
       g.names.push_back(name);
+      g.roles.push_back(ParamRole{kind, std::find(output.begin(), output.end(), name) != output.end()});
     }
   }
   std::vector<ParamGroup> groups;

@@ -38,8 +38,9 @@ Assembly assemble(const Experiment& experiment, const PluginRegistry& registry,
 // Throws naming the file where no GPU is usable.
 torch::Device training_device(const Experiment& experiment, int local_rank);
 
-// Parameter groups: decayed, and (if any pattern matches) not decayed. The optimizer's
-// lr and weight decay are filled in by PluginRegistry::make_optimizer.
-std::vector<ParamGroup> make_param_groups(torch::nn::Module& model, const std::vector<std::string>& exclude);
+// Parameter groups: decayed, and (if any pattern matches) not decayed, with each parameter's
+// name and role (module kind, output layer). The optimizer's lr and weight decay are filled in by
+// PluginRegistry::make_optimizer.
+std::vector<ParamGroup> make_param_groups(Model& model, const std::vector<std::string>& exclude);
 
 }  // namespace optbench::core

@@ -11,6 +11,7 @@
 #include "common/progress.h"
 #include "results/atomic_file.h"
 #include "results/tensorboard.h"
+#include "training/batch_norm_statistics.h"
 #include "training/checkpoint.h"
 #include "training/collectives.h"
 #include "training/device.h"
@@ -182,6 +183,26 @@ Metrics evaluate(Model& model, const Assembly& a, const SplitView& view) {
   return metrics;
 }
 
+// Puts the optimizer's evaluation weights into the model (optimizer.eval()); where they are not
+// the weights it trained at (schedule-free's x), batch-norm statistics are recomputed at them from
+// the first training batches in stored order.
+void to_evaluation_weights(Optimizer& optimizer, bool evaluation_weights, Model& model, const Assembly& a) {
+  optimizer.eval();
+  if (!evaluation_weights || !has_batch_norm(model)) return;
+  const auto& t = a.experiment->training;
+  BatchStream stream(*a.dataset, *a.task, a.splits.train, t.batch_size, /*training=*/false, 0, t.num_workers,
+                     {a.device, t.channels_last});
+  Batch batch;
+  int batches = 0;
+  recompute_batch_norm_statistics(model, [&] {
+    if (batches == kBatchNormStatisticsBatches || !stream.next(batch)) return false;
+    ++batches;
+    const AutocastScope autocast(t, a.device);
+    model.forward(batch);
+    return true;
+  });
+}
+
 // The top Hessian eigenvalues of the training loss, the mean over the first batches of the training
 // split in its stored order, with the model in eval mode (running statistics, no dropout) so that
 // the loss is one fixed function of the weights.
@@ -254,6 +275,8 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     }
 
   const std::int64_t steps_per_epoch = (a.splits.train.size() + t.batch_size - 1) / t.batch_size;
+  optimizer->set_planned_steps(steps_per_epoch * t.epochs);
+  const bool evaluation_weights = a.registry->capabilities(spec.optimizer->name).evaluation_weights;
   LrSchedule schedule(a.policy.scheduler, base_lr, steps_per_epoch * t.epochs,
                       static_cast<std::int64_t>(std::llround(a.policy.warmup_epochs * steps_per_epoch)),
                       a.task->higher_is_better());
@@ -438,6 +461,9 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       if (!all_finite(all_params))
         throw std::domain_error("parameters are not finite after epoch " + std::to_string(epoch));
 
+      // Validation, the best checkpoint and the generalisation gap at the optimizer's evaluation
+      // weights; training, and its checkpoint, at its training weights.
+      to_evaluation_weights(*optimizer, evaluation_weights, *model, a);
       auto val = evaluate(*model, a, a.splits.validation);
       const auto train_metrics = a.train_probe.size() ? evaluate(*model, a, a.train_probe) : Metrics{};
       const double metric = val.count(primary) ? val.at(primary) : std::nan("");
@@ -453,6 +479,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
       } else {
         ++since_best;
       }
+      optimizer->train();
       json line{{"type", "epoch"}, {"epoch", epoch}, {"step", step}, {"train_loss", final_train_loss},
                 {"lr", optimizer->lr()}, {"epoch_seconds", epoch_seconds}, {"train_seconds", train_seconds},
                 {"data_wait_seconds", epoch_data_wait}, {"forward_backward_seconds", epoch_closure},
@@ -486,6 +513,7 @@ json train_run(const Assembly& a, const RunSpec& spec) {
     progress.line(std::string("diverged: ") + e.what());
   }
   progress.finish();
+  to_evaluation_weights(*optimizer, evaluation_weights, *model, a);  // the weights the run reports
   s["parameter_norm"] = parameter_norm(all_params);  // of the trained weights: compares runs across launches
   if (dp) {
     s["ranks"] = dp->world_size();

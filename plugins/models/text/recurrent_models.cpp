@@ -71,6 +71,7 @@ class GruLm final : public optbench::Model {
       embedding_->weight.uniform_(-0.1, 0.1);
     }
     // Tied (Press & Wolf 2017): the decoder reads the embedding matrix itself.
+    tied_ = tie;
     decoder_weight_ = tie ? embedding_->weight
                           : register_parameter("decoder_weight", torch::empty({v, hidden}).uniform_(-0.1, 0.1));
     decoder_bias_ = register_parameter("decoder_bias", torch::zeros({v}));
@@ -86,11 +87,15 @@ class GruLm final : public optbench::Model {
     return {{"logits", torch::nn::functional::linear(out, decoder_weight_, decoder_bias_)}};
   }
   std::string description() const override { return description_; }
+  std::vector<std::string> output_parameters() const override {
+    return {tied_ ? "embedding.weight" : "decoder_weight", "decoder_bias"};
+  }
 
  private:
   nn::Embedding embedding_{nullptr};
   nn::GRU gru_{nullptr};
   torch::Tensor decoder_weight_, decoder_bias_;
+  bool tied_ = false;
   double dropout_ = 0;
   std::string description_;
 };

@@ -116,6 +116,7 @@ class TransformerSeq2Seq final : public optbench::Seq2SeqModel {
     return decode(prefix, state.at("memory"), state.at("memory_allowed")).select(1, -1);
   }
   std::string description() const override { return description_; }
+  std::vector<std::string> output_parameters() const override { return {"embedding.weight"}; }  // tied
 
   nn::Embedding embedding{nullptr};
   nn::LayerNorm embedding_norm{nullptr};
@@ -201,6 +202,7 @@ class LstmSeq2Seq final : public optbench::Seq2SeqModel {
     return output(out, state.at("memory"), state.at("memory_allowed")).squeeze(1);
   }
   std::string description() const override { return description_; }
+  std::vector<std::string> output_parameters() const override { return {"embedding.weight"}; }  // tied
 
   nn::Embedding embedding{nullptr};
   nn::LSTM encoder{nullptr}, decoder{nullptr};

@@ -277,6 +277,7 @@ class GptSmall final : public optbench::Model {
     return {{"logits", F::linear(ln_f(x), wte->weight)}};
   }
   std::string description() const override { return description_; }
+  std::vector<std::string> output_parameters() const override { return {"wte.weight"}; }  // tied
 
   nn::Embedding wte{nullptr}, wpe{nullptr};
   nn::ModuleList blocks;

@@ -1,12 +1,13 @@
 // AdEMAMix (Pagliardini, Ablin & Grangier 2024, "The AdEMAMix Optimizer: Better, Faster, Older",
 // arXiv:2409.03137), as the reference apple/ml-ademamix (pytorch/ademamix.py, class AdEMAMix):
 // Adam's update plus α times a slow EMA of the gradients (β3, no bias correction), with optional
-// linear warm-ups of α and of β3 (β3's in half-life space) over T_α,β3 steps; multi-tensor
-// (_foreach_) ops per group.
+// linear warm-ups of α and of β3 (β3's in half-life space) over T_α,β3 steps, which can be the
+// run's planned steps (Optimizer::planned_steps); multi-tensor (_foreach_) ops per group.
 #include <optbench/sdk.h>
 
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 namespace {
 
@@ -41,18 +42,29 @@ class AdEMAMix final : public optbench::Optimizer {
         alpha_(p.get<double>("alpha")),
         eps_(p.get<double>("eps")),
         alpha_warmup_(optional_steps(p, "alpha_warmup")),
-        beta3_warmup_(optional_steps(p, "beta3_warmup")) {}
+        beta3_warmup_(optional_steps(p, "beta3_warmup")),
+        warmup_over_run_(p.get<bool>("warmup_over_run")) {
+    if (warmup_over_run_ && (alpha_warmup_ || beta3_warmup_))
+      throw std::invalid_argument("warmup_over_run = true sets both warm-ups to the run's planned steps; "
+                                  "remove alpha_warmup and beta3_warmup, or set warmup_over_run = false");
+  }
 
   void step(const optbench::Closure&) override {
     for_each_group([&](const optbench::GroupLists& l) {
       const optbench::ParamGroup& group = l.group;
       const std::vector<double> steps = count_steps(l);
+      std::optional<double> alpha_warmup = alpha_warmup_, beta3_warmup = beta3_warmup_;
+      if (warmup_over_run_) {
+        if (planned_steps() <= 0)
+          throw std::logic_error("ademamix: warmup_over_run = true, but the host did not say how many steps the run plans");
+        alpha_warmup = beta3_warmup = static_cast<double>(planned_steps());
+      }
       std::vector<at::Scalar> bc1, bc2_sqrt, alpha, beta3, one_minus_beta3;
       for (const double t : steps) {
         bc1.emplace_back(1 - std::pow(beta1_, t));
         bc2_sqrt.emplace_back(std::sqrt(1 - std::pow(beta2_, t)));
-        alpha.emplace_back(alpha_at(t, alpha_, alpha_warmup_));
-        const double b3 = beta3_at(t, beta3_, beta1_, beta3_warmup_);
+        alpha.emplace_back(alpha_at(t, alpha_, alpha_warmup));
+        const double b3 = beta3_at(t, beta3_, beta1_, beta3_warmup);
         beta3.emplace_back(b3);
         one_minus_beta3.emplace_back(1 - b3);
       }
@@ -84,6 +96,7 @@ class AdEMAMix final : public optbench::Optimizer {
  private:
   double beta1_, beta2_, beta3_, alpha_, eps_;
   std::optional<double> alpha_warmup_, beta3_warmup_;
+  bool warmup_over_run_;
 };
 
 }  // namespace
@@ -100,6 +113,8 @@ OPTBENCH_PLUGIN("ademamix", "1.0.0", [](optbench::Registrar& r) {
                 "steps of α's linear warm-up from 0, T_α (unset: none)", optbench::non_negative)
       .optional("beta3_warmup", optbench::ValueType::kInt,
                 "steps of β3's warm-up from β1, linear in half-life, T_β3 (unset: none)", optbench::non_negative)
+      .param("warmup_over_run", false,
+             "warm α and β3 up over the run's planned steps, T_α = T_β3 = T (the paper's choice)")
       .param("eps", 1e-8, "added to the denominator after bias correction", optbench::non_negative)
       .param("weight_decay", 0.0, "weight decay λ, added to the update: w ← w - η(u + λw)",
              optbench::non_negative)

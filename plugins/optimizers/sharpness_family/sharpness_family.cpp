@@ -9,7 +9,8 @@ namespace {
 using optbench::ParamGroup;
 using optbench::Params;
 
-// The base optimizer shares the parameter tensors; lr, state and checkpoints are its.
+// The base optimizer shares the parameter tensors; lr, state, checkpoints, modes and the planned
+// steps are its.
 class SharpnessAware : public optbench::Optimizer {
  public:
   SharpnessAware(std::vector<ParamGroup> groups, const Params& p, const optbench::HostServices& host)
@@ -22,6 +23,12 @@ class SharpnessAware : public optbench::Optimizer {
   void set_lr(double lr) override { base_->set_lr(lr); }
   void save(torch::serialize::OutputArchive& archive) const override { base_->save(archive); }
   void load(torch::serialize::InputArchive& archive) override { base_->load(archive); }
+  void train() override { base_->train(); }
+  void eval() override { base_->eval(); }
+  void set_planned_steps(std::int64_t steps) override {
+    Optimizer::set_planned_steps(steps);
+    base_->set_planned_steps(steps);
+  }
 
  protected:
   using Lists = optbench::GroupLists;

@@ -17,6 +17,10 @@ class Model : public torch::nn::Module {
   virtual Outputs forward(const Batch& batch) = 0;
   // One line for details.txt (architecture and size-relevant settings).
   virtual std::string description() const = 0;
+  // The qualified names of the output layer's parameters ("fc.weight", "fc.bias"; with the output
+  // tied to the token embedding, "wte.weight"), which optimizers see as ParamRole::output_layer.
+  // Empty: the parameters of the last registered module that holds a matrix.
+  virtual std::vector<std::string> output_parameters() const { return {}; }
 };
 
 }  // namespace v1

@@ -12,12 +12,29 @@
 namespace optbench {
 inline namespace v1 {
 
+// The kind of module that holds a parameter, from its LibTorch type (Linear, Conv1d/2d/3d,
+// Embedding, BatchNorm/LayerNorm/GroupNorm...).
+enum class ModuleKind { kOther, kLinear, kConv, kEmbedding, kNorm };
+
+// What a parameter is in its model, so that an optimizer can route by role: Muon sends hidden
+// matrices to Newton–Schulz and embeddings, the output layer, biases and norms to AdamW. Its
+// shape is the tensor's own.
+struct ParamRole {
+  ModuleKind module = ModuleKind::kOther;
+  bool output_layer = false;  // a parameter of the layer that produces the model's outputs
+                              // (Model::output_parameters(); with tied weights, the embedding)
+};
+
 struct ParamGroup {
   std::vector<torch::Tensor> params;
   std::vector<std::string> names;  // module-qualified names, e.g. "conv1.weight"
+  std::vector<ParamRole> roles;    // one per parameter where the host knows the model, else empty
   double lr = 0.0;                 // set by the host from the optimizer's `lr`
   double weight_decay = 0.0;       // set by the host from `weight_decay` unless excluded
   bool decay = true;               // false: excluded from weight decay (e.g. biases, norms)
+
+  // The role of parameter i (a default role when the host gave none, e.g. in a golden replay).
+  ParamRole role(std::size_t i) const { return i < roles.size() ? roles[i] : ParamRole{}; }
 };
 
 // What the trainer and `describe` know about an optimizer without running it.
@@ -25,6 +42,7 @@ struct Capabilities {
   int gradient_evaluations = 1;      // per step; > 1 means step() calls the closure
   double state_per_parameter = 0;    // state tensors per parameter tensor (Adam: 2)
   bool param_groups = true;          // honours per-group lr and weight decay
+  bool evaluation_weights = false;   // eval() puts other weights in the model (schedule-free's x)
 };
 
 // Recomputes the loss and the gradients at the current parameters and returns
@@ -68,6 +86,20 @@ class Optimizer {
       for (auto& p : g.params)
         if (p.grad().defined()) p.mutable_grad().zero_();
   }
+  // The trainer calls eval() before it evaluates (validation, the best checkpoint, test metrics)
+  // and train() before it trains again; the optimizer starts in training mode. Optimizers whose
+  // evaluation point is not their training point (schedule-free's average x against the
+  // interpolation y) put the evaluation weights into the parameters in eval() and the training
+  // weights back in train(). Checkpoints are taken in training mode.
+  virtual void train() {}
+  virtual void eval() {}
+
+  // The number of steps the run plans to take (epochs x steps per epoch; a golden replay: its
+  // steps), set by the host before the first step; 0 when unknown (conformance checks). Methods
+  // with warm-ups over the run (AdEMAMix's T_α,β3) read it.
+  virtual void set_planned_steps(std::int64_t steps) { planned_steps_ = steps; }
+  std::int64_t planned_steps() const { return planned_steps_; }
+
   // Virtual so that wrappers (SAM) can forward to their base optimizer.
   virtual double lr() const { return groups_.empty() ? 0.0 : groups_.front().lr; }
   virtual void set_lr(double lr) {
@@ -178,6 +210,7 @@ class Optimizer {
 
   std::vector<ParamGroup> groups_;
   std::vector<std::vector<ParamState>> state_;
+  std::int64_t planned_steps_ = 0;
 };
 
 }  // namespace v1

@@ -7,7 +7,10 @@
 
 // Bump when any SDK type that crosses the plugin boundary changes layout or
 // meaning. The host refuses plugins built against another value.
-#define OPTBENCH_SDK_ABI_VERSION 2u  // 2: DataSpec gained vocabulary and pad_id
+// 2: DataSpec gained vocabulary and pad_id. 3: parameter roles (ParamGroup::roles,
+// Model::output_parameters), the optimizer's train()/eval() hooks and planned steps,
+// Capabilities::evaluation_weights.
+#define OPTBENCH_SDK_ABI_VERSION 3u
 
 // The one symbol every plugin exports.
 #define OPTBENCH_ENTRY_SYMBOL "optbench_plugin_info"
