@@ -60,7 +60,7 @@ TEST_F(HostTest, LoaderRefusesBadPluginsWithOneLineEachAndKeepsTheRest) {
   const std::string fixtures = FIXTURE_PLUGIN_DIR;
   const auto r = run_host("plugins --plugin-dir '" + fixtures + "'");
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_TRUE(contains(r.output, fixtures + "/bad_abi.so: wrong SDK ABI version: plugin has 999, host supports 2"))
+  EXPECT_TRUE(contains(r.output, fixtures + "/bad_abi.so: wrong SDK ABI version: plugin has 999, host supports 3"))
       << r.output;
   EXPECT_TRUE(contains(r.output, fixtures + "/wrong_torch.so: plugin 'wrong_torch' was built with LibTorch 0.4.1, "
                                             "host uses LibTorch " OPTBENCH_TORCH_VERSION))

@@ -51,12 +51,16 @@ DataSpec text_spec() {
   return spec;
 }
 
-TEST(ParamRoles, ResNetHasConvolutionsNormsAndItsClassifierAsOutputLayer) {
+std::shared_ptr<Model> small_resnet() {
   DataSpec spec;
   spec.modality = "image";
   spec.num_classes = 10;
   spec.input_shape = {3, 32, 32};
-  auto model = in_tree_plugins().make_model("resnet18", params_of(Kind::kModel, "resnet18", "width = 8\n"), spec);
+  return in_tree_plugins().make_model("resnet18", params_of(Kind::kModel, "resnet18", "width = 8\n"), spec);
+}
+
+TEST(ParamRoles, ResNetHasConvolutionsNormsAndItsClassifierAsOutputLayer) {
+  auto model = small_resnet();
   const auto roles = roles_of(*model);
   EXPECT_EQ(roles.at("stem.weight").module, ModuleKind::kConv);
   EXPECT_EQ(roles.at("bn.weight").module, ModuleKind::kNorm);
@@ -89,11 +93,7 @@ TEST(ParamRoles, GruLmsDecoderIsTheOutputLayerTiedOrNot) {
 }
 
 TEST(ParamRoles, FollowTheirParametersIntoTheGroupWithoutWeightDecay) {
-  DataSpec spec;
-  spec.modality = "image";
-  spec.num_classes = 10;
-  spec.input_shape = {3, 32, 32};
-  auto model = in_tree_plugins().make_model("resnet18", params_of(Kind::kModel, "resnet18", "width = 8\n"), spec);
+  auto model = small_resnet();
   const auto roles = roles_of(*model, {"bias", "norm"});
   EXPECT_EQ(roles.at("fc.bias").group, 1u);
   EXPECT_TRUE(roles.at("fc.bias").output_layer);
