@@ -21,7 +21,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "common/toml_params.h"
@@ -83,24 +82,6 @@ DataSpec data_for(const std::string& model) {
     spec.attributes["target"] = "next_token";
   }
   return spec;
-}
-
-// Bytes of the state tensors an optimizer checkpoints (host-side counters, "#" keys, left out).
-std::int64_t state_bytes(const Optimizer& optimizer) {
-  torch::serialize::OutputArchive out;
-  optimizer.save(out);
-  std::stringstream buffer;
-  out.save_to(buffer);
-  torch::serialize::InputArchive in;
-  in.load_from(buffer);
-  std::int64_t bytes = 0;
-  for (const auto& key : in.keys()) {
-    if (key.find(".#") != std::string::npos) continue;
-    torch::Tensor t;
-    in.read(key, t);
-    bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
-  }
-  return bytes;
 }
 
 }  // namespace
@@ -201,7 +182,7 @@ int main(int argc, char** argv) {
                       (caps.gradient_evaluations - 1) * closure_ms;
     const double streams = min_streams(name, caps.state_per_parameter);
     const double bound = streams * 4 * numel / bytes_per_ms;
-    const std::int64_t state = state_bytes(*optimizer);
+    const std::int64_t state = optimizer_state_bytes(*optimizer);
     std::printf("%-20s %10.3f %10.3f %8.2f %10.1f\n", name.c_str(), ms, bound, ms / bound, state / 1e6);
     out["optimizers"][name] = {{"ms_per_step", ms}, {"bound_ms", bound}, {"streams", streams}, {"state_bytes", state}};
   }

@@ -92,25 +92,6 @@ double peak_rss_mb() {
   return usage.ru_maxrss / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-// The bytes of the optimizer's state tensors (moments, ...), as its checkpoint holds them.
-std::int64_t optimizer_state_bytes(const Optimizer& optimizer) {
-  torch::serialize::OutputArchive out;
-  optimizer.save(out);
-  std::ostringstream buffer;
-  out.save_to(buffer);
-  std::istringstream stored(buffer.str());
-  torch::serialize::InputArchive in;
-  in.load_from(stored);
-  std::int64_t bytes = 0;
-  for (const auto& key : in.keys()) {
-    if (key.find('#') != std::string::npos) continue;  // per-group scalars such as the lr
-    torch::Tensor t;
-    in.read(key, t);
-    bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
-  }
-  return bytes;
-}
-
 // Each rank's gradients and loss are means over its slice of the batch; weighted by the slice's
 // share and summed across ranks (bucketed allreduce), they are the means over the whole batch.
 torch::Tensor average_over_ranks(Collectives& dp, const std::vector<torch::Tensor>& params, const torch::Tensor& loss,
@@ -230,6 +211,25 @@ json hessian_spectrum(Model& model, const Assembly& a, const std::vector<torch::
 }
 
 }  // namespace
+
+// The bytes of the optimizer's state tensors (moments, ...), as its checkpoint holds them.
+std::int64_t optimizer_state_bytes(const Optimizer& optimizer) {
+  torch::serialize::OutputArchive out;
+  optimizer.save(out);
+  std::ostringstream buffer;
+  out.save_to(buffer);
+  std::istringstream stored(buffer.str());
+  torch::serialize::InputArchive in;
+  in.load_from(stored);
+  std::int64_t bytes = 0;
+  for (const auto& key : in.keys()) {
+    if (key.find('#') != std::string::npos) continue;  // per-group scalars such as the lr
+    torch::Tensor t;
+    in.read(key, t);
+    bytes += t.numel() * static_cast<std::int64_t>(t.element_size());
+  }
+  return bytes;
+}
 
 json train_run(const Assembly& a, const RunSpec& spec) {
   const Experiment& ex = *a.experiment;

@@ -25,6 +25,9 @@ nlohmann::json train_run(const Assembly& assembly, const RunSpec& spec);
 // peak_gpu_reserved_mb, gpu_total_mb); nothing on the CPU.
 void add_device_memory(nlohmann::json& summary, const torch::Device& device);
 
+// The bytes of the optimizer's state tensors (moments, ...), as its checkpoint holds them.
+std::int64_t optimizer_state_bytes(const Optimizer& optimizer);
+
 nlohmann::json to_json(const Value& v);
 nlohmann::json to_json(const Params& p);
 
